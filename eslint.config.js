@@ -6,6 +6,7 @@
 // Only main/electron/ and preload/ may import `electron`: its binary downloads on first require,
 // which must never happen in the CLI, the web mode or the tests.
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = [
@@ -39,7 +40,13 @@ export default tseslint.config(
     },
   },
   {
+    files: ['**/*.{js,mjs}', 'tests/**/*.ts', 'bench/**/*.ts', 'scripts/**'],
+    languageOptions: { globals: globals.node },
+  },
+  {
     files: ['common/**/*.ts'],
+    // Tests beside runtime-free code may read fixtures from disk; they never ship to the renderer.
+    ignores: ['common/**/*.test.ts'],
     rules: importRule(
       forbid('common/ is runtime-free: no Node built-ins.', nodeBuiltins),
       forbid('common/ may import only common/ and pure libraries.',

@@ -6,6 +6,7 @@ export default defineConfig({
     exclude: ['node_modules/**', 'dist/**'],
     // Each test file gets its own temp folder and SQLite files; two cores on CI.
     pool: 'forks',
+    globalSetup: ['tests/support/globalSetup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

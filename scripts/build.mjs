@@ -5,6 +5,7 @@ import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 
 rmSync(new URL('../dist/cli', import.meta.url), { recursive: true, force: true });
+rmSync(new URL('../dist/bench', import.meta.url), { recursive: true, force: true });
 
 await build({
   entryPoints: { index: 'main/cli/index.ts' },
@@ -20,6 +21,21 @@ await build({
   external: ['better-sqlite3', 'onnxruntime-node', '@tensorflow/*', 'electron'],
   banner: {
     // A CommonJS `require` for bundled dependencies that use it (better-sqlite3's loader).
+    js: "import { createRequire as __frustumCreateRequire } from 'node:module'; const require = __frustumCreateRequire(import.meta.url);",
+  },
+  logLevel: 'warning',
+});
+
+// Benchmark helpers that run backend code in process (`npm run bench`).
+await build({
+  entryPoints: { prepare: 'bench/prepare.ts', scoreInProcess: 'bench/scoreInProcess.ts' },
+  outdir: 'dist/bench',
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  external: ['better-sqlite3'],
+  banner: {
     js: "import { createRequire as __frustumCreateRequire } from 'node:module'; const require = __frustumCreateRequire(import.meta.url);",
   },
   logLevel: 'warning',

@@ -1,0 +1,68 @@
+// Reading one input file for import, validation or scoring: whole-file checks (exists, is a
+// file, is UTF-8, is JSON) with messages that name the file, then format detection.
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { InputError } from '../../common/errors';
+import { detectFormat, RECORD_KEYS } from '../../common/formats/detect';
+import { parseJsonRecords, type ParsedJsonFile } from '../../common/formats/jsonText';
+import { FORMAT_NAMES, type FormatName } from '../../common/formats/schemas';
+
+/** Larger inputs are refused up front rather than exhausting memory half-way. */
+export const MAX_INPUT_BYTES = 1024 * 1024 * 1024;
+
+export interface InputFile extends ParsedJsonFile {
+  path: string;
+  format: FormatName;
+  sha256: string;
+  bytes: number;
+}
+
+export type FormatChoice = FormatName | 'auto';
+
+export function parseFormatChoice(text: string, allowed: readonly FormatName[] = FORMAT_NAMES): FormatChoice {
+  if (text === 'auto') return 'auto';
+  const known = allowed.find((format) => format === text);
+  if (!known) throw new InputError([{ file: '--format', reason: `unknown format "${text}"; use auto, ${allowed.join(', ')}` }]);
+  return known;
+}
+
+export function readInputFile(path: string, choice: FormatChoice = 'auto'): InputFile {
+  let stats;
+  try {
+    stats = statSync(path);
+  } catch {
+    throw new InputError([{ file: path, reason: 'no such file' }]);
+  }
+  if (stats.isDirectory()) throw new InputError([{ file: path, reason: 'is a directory; give the JSON file inside it' }]);
+  if (!stats.isFile()) throw new InputError([{ file: path, reason: 'is not a regular file' }]);
+  if (stats.size > MAX_INPUT_BYTES) {
+    throw new InputError([{ file: path, reason: `is ${(stats.size / 2 ** 30).toFixed(1)} GiB; the limit is 1 GiB per file` }]);
+  }
+  const buffer = readFileSync(path);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(buffer);
+  } catch {
+    throw new InputError([{ file: path, reason: 'is not UTF-8 text (a binary file?)' }]);
+  }
+  const parsed = parseJsonRecords(text, path, RECORD_KEYS);
+  let format: FormatName;
+  if (choice === 'auto') {
+    const detection = detectFormat(parsed.layout, parsed.records[0]?.value, parsed.container);
+    if (!detection.ok) throw new InputError([{ file: path, reason: detection.reason }]);
+    format = detection.format;
+  } else {
+    format = choice;
+    const wrapper = format === 'results' ? 'results' : format === 'camerabench-scores' ? 'scores' : null;
+    const wrappedKey = parsed.layout.kind === 'object' ? parsed.layout.key : null;
+    const isWrapped = wrappedKey !== null;
+    if (wrapper !== null && wrappedKey !== wrapper) {
+      throw new InputError([{ file: path, reason: `a ${format} file is a JSON object with a "${wrapper}" list` }]);
+    }
+    if (wrapper === null && isWrapped) {
+      throw new InputError([{ file: path, reason: `a ${format} file is a JSON array or JSON Lines, not an object` }]);
+    }
+  }
+  const sha256 = createHash('sha256').update(buffer).digest('hex');
+  return { ...parsed, path, format, sha256, bytes: stats.size };
+}

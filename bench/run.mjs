@@ -1,0 +1,76 @@
+// `npm run bench`: every figure is a ratio against a baseline measured in the same run
+// (issue #2). Whole-process timings use hyperfine when it is installed (apt-get install
+// hyperfine), else an interleaved loop here; both report medians.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const evalFile = resolve(root, '..', 'shared', 'data', 'camreasoner', 'camerabench_binary.json');
+if (!existsSync(evalFile)) {
+  console.error(`bench: needs ${evalFile} (the shared reference data beside the repository)`);
+  process.exit(2);
+}
+const work = mkdtempSync(join(tmpdir(), 'frustum-bench-'));
+const node = process.execPath;
+const cli = join(root, 'bin', 'frustum.js');
+const project = join(work, 'bench.frustum');
+const hasHyperfine = spawnSync('hyperfine', ['--version']).status === 0;
+
+execFileSync(node, [join(root, 'dist', 'bench', 'prepare.js'), work, evalFile], { stdio: 'inherit' });
+const sft = join(work, 'sft-18k.json');
+const rl = join(work, 'rl-38k.json');
+const results = join(work, 'results-7679.json');
+
+const q = (text) => `'${text.replace(/'/g, `'\\''`)}'`;
+const parseOnly = (files) => `${q(node)} -e ${q(`const fs=require('fs');for(const f of ${JSON.stringify(files)})JSON.parse(fs.readFileSync(f,'utf8'))`)}`;
+const fresh = `rm -f ${q(project)} ${q(project)}-wal ${q(project)}-shm && ${q(node)} ${q(cli)} init ${q(project)} >/dev/null`;
+const importCmd = (files) => `${q(node)} ${q(cli)} import ${q(project)} ${files.map(q).join(' ')} >/dev/null`;
+
+/** Median seconds of baseline and candidate, measured in one run. */
+function compare(name, baseline, candidate, runs) {
+  if (hasHyperfine) {
+    const exported = join(work, `${name}.json`);
+    execFileSync('hyperfine', ['--style', 'none', '--warmup', '1', '--runs', String(runs), '--prepare', fresh, '--export-json', exported, '-n', 'baseline', baseline, '-n', 'frustum', candidate], { stdio: 'ignore' });
+    const data = JSON.parse(execFileSync(node, ['-e', `process.stdout.write(require('fs').readFileSync(${JSON.stringify(exported)},'utf8'))`]).toString());
+    return { baseline: data.results[0].median, candidate: data.results[1].median };
+  }
+  const times = { baseline: [], candidate: [] };
+  for (let run = 0; run < runs; run++) {
+    for (const [key, command] of [['baseline', baseline], ['candidate', candidate]]) {
+      execFileSync('sh', ['-c', fresh]);
+      const started = performance.now();
+      execFileSync('sh', ['-c', command]);
+      times[key].push((performance.now() - started) / 1000);
+    }
+  }
+  const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  return { baseline: median(times.baseline), candidate: median(times.candidate) };
+}
+
+const rows = [];
+function report(name, baselineName, measured, target) {
+  const ratio = measured.candidate / measured.baseline;
+  rows.push({ name, baselineName, ...measured, ratio, target, ok: ratio <= target });
+}
+
+report('import camerabench_binary.json (7,679 records), whole process', 'node JSON.parse of the file',
+  compare('import-eval', parseOnly([evalFile]), importCmd([evalFile]), 10), 4);
+report('import 18k SFT + 38k RL records, whole process', 'node JSON.parse of both files',
+  compare('import-sft-rl', parseOnly([sft, rl]), importCmd([sft, rl]), 5), 6);
+
+const scored = JSON.parse(execFileSync(node, [join(root, 'dist', 'bench', 'scoreInProcess.js'), results]).toString());
+rows.push({
+  name: `score ${scored.records} results in process`, baselineName: 'JSON.parse of the file',
+  baseline: scored.parseMs / 1000, candidate: scored.scoreMs / 1000, ratio: scored.scoreMs / scored.parseMs,
+  target: null, ok: scored.scoreMs <= 100, note: `target ≤ 100 ms: ${scored.scoreMs.toFixed(1)} ms`,
+});
+
+console.log(`timer: ${hasHyperfine ? 'hyperfine' : 'built-in interleaved loop'}; medians\n`);
+for (const row of rows) {
+  const target = row.target === null ? row.note : `target ≤ ${row.target}×`;
+  console.log(`${row.ok ? 'ok  ' : 'SLOW'} ${row.name}`);
+  console.log(`     ${(row.candidate * 1000).toFixed(1)} ms vs ${(row.baseline * 1000).toFixed(1)} ms (${row.baselineName}) = ${row.ratio.toFixed(2)}×   ${target}`);
+}
+rmSync(work, { recursive: true, force: true });

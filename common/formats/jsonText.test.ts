@@ -1,0 +1,96 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../errors';
+import { parseJsonRecords } from './jsonText';
+import { pyDumps, type PyJsonValue } from './pyjson';
+
+const SHARED = join(__dirname, '..', '..', '..', 'shared', 'data');
+
+function problemOf(run: () => unknown) {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError);
+    return (error as InputError).problems[0];
+  }
+  throw new Error('expected an InputError');
+}
+
+describe('parseJsonRecords', () => {
+  it('keeps each array element’s exact text and its line', () => {
+    const text = '[\n  {"a": 1.0, "b": "x"},\n  {"a": 2}\n]';
+    const parsed = parseJsonRecords(text, 'f.json');
+    expect(parsed.layout).toEqual({ kind: 'array' });
+    expect(parsed.records.map((r) => r.raw)).toEqual(['{"a": 1.0, "b": "x"}', '{"a": 2}']);
+    expect(parsed.records.map((r) => r.line)).toEqual([2, 3]);
+    expect(parsed.style.indent).toBe(2);
+  });
+
+  it('reads JSON Lines, skipping blank lines and CRLF endings', () => {
+    const text = '{"a": 1}\r\n\n{"a": "}{"}\n';
+    const parsed = parseJsonRecords(text, 'f.jsonl');
+    expect(parsed.layout).toEqual({ kind: 'jsonl' });
+    expect(parsed.records.map((r) => [r.raw, r.line])).toEqual([['{"a": 1}', 1], ['{"a": "}{"}', 3]]);
+    expect(parsed.style.trailingNewline).toBe(true);
+  });
+
+  it('finds records inside a wrapper object and keeps the rest', () => {
+    const text = '{"meta": {"x": [1]}, "results": [{"q": "a\\"]"}, {"q": 2}], "metrics": {}}';
+    const parsed = parseJsonRecords(text, 'r.json', ['results']);
+    expect(parsed.layout).toEqual({ kind: 'object', key: 'results' });
+    expect(parsed.records.map((r) => r.raw)).toEqual(['{"q": "a\\"]"}', '{"q": 2}']);
+    expect(Object.keys(parsed.container ?? {})).toEqual(['meta', 'results', 'metrics']);
+  });
+
+  it('accepts the NaN and Infinity that Python json.dump writes', () => {
+    const parsed = parseJsonRecords('{"scores": [{"score": NaN}, {"score": -Infinity, "s": "NaN"}]}', 's.json', ['scores']);
+    expect(parsed.records.map((r) => (r.value as { score: number }).score)).toEqual([NaN, -Infinity]);
+    expect((parsed.records[1]?.value as { s: string }).s).toBe('NaN');
+  });
+
+  it('ignores a UTF-8 byte order mark', () => {
+    expect(parseJsonRecords('\ufeff[{"a": 1}]', 'f.json').records).toHaveLength(1);
+  });
+
+  it('names the line of a syntax error', () => {
+    const problem = problemOf(() => parseJsonRecords('[\n  {"a": 1},\n  {"a": }\n]', 'bad.json'));
+    expect(problem?.file).toBe('bad.json');
+    expect(problem?.line).toBe(3);
+  });
+
+  it('says a truncated file ends too early', () => {
+    const problem = problemOf(() => parseJsonRecords('[\n  {"a": 1},\n  {"a": "x', 'cut.json'));
+    expect(problem?.reason).toMatch(/ends too early|invalid JSON/);
+  });
+
+  it('names the line and record of a bad JSON Lines record', () => {
+    const problem = problemOf(() => parseJsonRecords('{"a": 1}\n{"a": 2}\n{"a": \n', 'bad.jsonl'));
+    expect(problem).toMatchObject({ file: 'bad.jsonl', line: 3, record: 2 });
+  });
+
+  it('refuses an empty file', () => {
+    expect(problemOf(() => parseJsonRecords('  \n', 'empty.json'))?.reason).toMatch(/empty/);
+  });
+
+  it.runIf(existsSync(SHARED))('rebuilds every reference file byte for byte from its records and style', () => {
+    const files = [
+      join(SHARED, 'camreasoner', 'camerabench_binary.json'),
+      join(SHARED, 'camerabench', 'caption_data.json'),
+      ...readdirSync(join(SHARED, 'camerabench', 'binary_classification')).map((name) => join(SHARED, 'camerabench', 'binary_classification', name)),
+    ];
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      const parsed = parseJsonRecords(text, file);
+      const values = parsed.records.map((record) => record.value as PyJsonValue);
+      const rebuilt =
+        parsed.layout.kind === 'jsonl'
+          ? values.map((value) => pyDumps(value, parsed.style)).join('\n')
+          : pyDumps(values, parsed.style);
+      expect(rebuilt + (parsed.style.trailingNewline ? '\n' : ''), file).toBe(text);
+      expect(parsed.records.map((record) => record.raw).join(''), file).toBe(
+        parsed.layout.kind === 'jsonl' ? text.split('\n').join('') : parsed.records.map((record) => record.raw).join(''),
+      );
+    }
+  });
+});

@@ -1,0 +1,306 @@
+// Reading JSON and JSON Lines files record by record while keeping each record's exact text,
+// so an unchanged record can be written back byte for byte, and the file's writing style
+// (indent, ensure_ascii, separators) so a changed one is written the way its tool wrote it.
+// JSON.parse validates and builds the values; a small scanner (hand-written: JSON.parse
+// reports no positions) finds where each record starts and ends.
+import { InputError, type InputProblem } from '../errors';
+import { findJsonSyntaxError } from './jsonSyntax';
+import type { PyJsonStyle } from './pyjson';
+
+export type JsonLayout =
+  | { kind: 'array' }
+  | { kind: 'jsonl' }
+  /** An object whose `key` holds the records, e.g. {"results": [...]} or {"scores": [...]}. */
+  | { kind: 'object'; key: string };
+
+export interface JsonRecord {
+  value: unknown;
+  /** The record's text exactly as in the file. */
+  raw: string;
+  /** 1-based line where the record starts. */
+  line: number;
+}
+
+export interface JsonFileStyle extends PyJsonStyle {
+  /** null when the file has no non-ASCII text to tell from. */
+  ensureAsciiKnown: boolean;
+  trailingNewline: boolean;
+}
+
+export interface ParsedJsonFile {
+  layout: JsonLayout;
+  records: JsonRecord[];
+  /** For the object layout: the whole parsed object (metrics, meta… kept for round trips). */
+  container: Record<string, unknown> | null;
+  style: JsonFileStyle;
+}
+
+const NON_FINITE = /(?:-?Infinity|NaN)/;
+
+/** Parses text that may contain Python's NaN / Infinity (json.dump writes them by default). */
+export function parseJsonValue(text: string, file: string, baseLine = 1): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    if (NON_FINITE.test(text)) {
+      const replaced = replaceNonFiniteTokens(text);
+      if (replaced !== text) {
+        try {
+          return JSON.parse(replaced, reviveNonFinite);
+        } catch {
+          // Fall through to report the original error.
+        }
+      }
+    }
+    throw new InputError([{ file, ...locateJsonError(text, error, baseLine) }]);
+  }
+}
+
+function locateJsonError(text: string, error: unknown, baseLine: number): Omit<InputProblem, 'file'> {
+  if (text.trim() === '') return { line: baseLine, reason: 'empty input: expected JSON' };
+  const found = findJsonSyntaxError(text);
+  if (found === null) return { line: baseLine, reason: `invalid JSON: ${error instanceof Error ? error.message : String(error)}` };
+  const line = baseLine + countNewlines(text, found.offset);
+  const column = found.offset - text.lastIndexOf('\n', found.offset - 1);
+  return { line, reason: `invalid JSON at column ${column}: ${found.reason}` };
+}
+
+function countNewlines(text: string, end: number): number {
+  let count = 0;
+  for (let index = text.indexOf('\n'); index !== -1 && index < end; index = text.indexOf('\n', index + 1)) count++;
+  return count;
+}
+
+const SENTINEL = '\u0000frustum-nonfinite:';
+
+function replaceNonFiniteTokens(text: string): string {
+  let out = '';
+  let last = 0;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code === 34 /* " */) {
+      index = skipString(text, index) - 1;
+      continue;
+    }
+    for (const token of ['-Infinity', 'Infinity', 'NaN']) {
+      if (text.startsWith(token, index)) {
+        out += text.slice(last, index) + JSON.stringify(SENTINEL + token);
+        index += token.length - 1;
+        last = index + 1;
+        break;
+      }
+    }
+  }
+  return out + text.slice(last);
+}
+
+function reviveNonFinite(_key: string, value: unknown): unknown {
+  if (typeof value === 'string' && value.startsWith(SENTINEL)) {
+    const token = value.slice(SENTINEL.length);
+    return token === 'NaN' ? NaN : token === 'Infinity' ? Infinity : -Infinity;
+  }
+  return value;
+}
+
+/** Index just past the string starting at `start` (which holds a quote). */
+function skipString(text: string, start: number): number {
+  let index = start + 1;
+  for (;;) {
+    const quote = text.indexOf('"', index);
+    if (quote === -1) return text.length;
+    let backslashes = 0;
+    for (let back = quote - 1; text.charCodeAt(back) === 92 /* \ */; back--) backslashes++;
+    if (backslashes % 2 === 0) return quote + 1;
+    index = quote + 1;
+  }
+}
+
+function isWhitespace(code: number): boolean {
+  return code === 32 || code === 10 || code === 13 || code === 9;
+}
+
+function skipWhitespace(text: string, index: number): number {
+  while (index < text.length && isWhitespace(text.charCodeAt(index))) index++;
+  return index;
+}
+
+/** Index just past the (syntactically valid) JSON value starting at `start`. */
+function skipValue(text: string, start: number): number {
+  const first = text.charCodeAt(start);
+  if (first === 34) return skipString(text, start);
+  if (first !== 91 /* [ */ && first !== 123 /* { */) {
+    let index = start;
+    while (index < text.length) {
+      const code = text.charCodeAt(index);
+      if (code === 44 || code === 93 || code === 125 || isWhitespace(code)) break;
+      index++;
+    }
+    return index;
+  }
+  let depth = 0;
+  for (let index = start; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code === 34) index = skipString(text, index) - 1;
+    else if (code === 91 || code === 123) depth++;
+    else if (code === 93 || code === 125) {
+      depth--;
+      if (depth === 0) return index + 1;
+    }
+  }
+  return text.length;
+}
+
+/** [start, end) of each element of the array whose '[' is at `open`. */
+function arrayElementSpans(text: string, open: number): Array<[number, number]> {
+  const spans: Array<[number, number]> = [];
+  let index = skipWhitespace(text, open + 1);
+  if (text.charCodeAt(index) === 93) return spans;
+  for (;;) {
+    const end = skipValue(text, index);
+    spans.push([index, end]);
+    index = skipWhitespace(text, end);
+    if (text.charCodeAt(index) !== 44) break;
+    index = skipWhitespace(text, index + 1);
+  }
+  return spans;
+}
+
+/** Where the value of top-level `key` starts in the object whose '{' is at `open`. */
+function objectValueStart(text: string, open: number, key: string): number | null {
+  let index = skipWhitespace(text, open + 1);
+  while (text.charCodeAt(index) === 34) {
+    const keyEnd = skipString(text, index);
+    const name = JSON.parse(text.slice(index, keyEnd)) as string;
+    index = skipWhitespace(text, keyEnd);
+    index = skipWhitespace(text, index + 1); // past ':'
+    if (name === key) return index;
+    index = skipWhitespace(text, skipValue(text, index));
+    if (text.charCodeAt(index) !== 44) return null;
+    index = skipWhitespace(text, index + 1);
+  }
+  return null;
+}
+
+function lineStarts(text: string): (offset: number) => number {
+  // Offsets are asked for in increasing order; walk once.
+  let line = 1;
+  let scanned = 0;
+  return (offset) => {
+    for (let index = text.indexOf('\n', scanned); index !== -1 && index < offset; index = text.indexOf('\n', index + 1)) {
+      line++;
+      scanned = index + 1;
+    }
+    return line;
+  };
+}
+
+/**
+ * Reads a JSON array file, a JSON Lines file, or an object holding its records under one of
+ * `recordKeys`. `file` names the source in error messages.
+ */
+export function parseJsonRecords(text: string, file: string, recordKeys: readonly string[] = []): ParsedJsonFile {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text; // a UTF-8 BOM is not JSON
+  const offset = body === text ? 0 : 1;
+  const firstIndex = skipWhitespace(body, 0);
+  if (firstIndex >= body.length) throw new InputError([{ file, reason: 'the file is empty' }]);
+  const style = detectStyle(body);
+
+  const first = body.charCodeAt(firstIndex);
+  const wholeValueEnd = first === 91 || first === 123 ? skipValue(body, firstIndex) : -1;
+  const isSingleValue = wholeValueEnd !== -1 && skipWhitespace(body, wholeValueEnd) >= body.length;
+
+  if (!isSingleValue && (first === 123 || first === 91) && looksLikeJsonLines(body)) {
+    return { layout: { kind: 'jsonl' }, records: parseJsonLines(body, file), container: null, style };
+  }
+
+  const value = parseJsonValue(body, file);
+  const lineOf = lineStarts(body);
+  if (Array.isArray(value)) {
+    const spans = arrayElementSpans(body, firstIndex);
+    const records = spans.map(([start, end], index) => ({
+      value: value[index],
+      raw: body.slice(start, end),
+      line: lineOf(start + offset),
+    }));
+    return { layout: { kind: 'array' }, records, container: null, style };
+  }
+  if (value !== null && typeof value === 'object') {
+    const container = value as Record<string, unknown>;
+    const key = recordKeys.find((candidate) => Array.isArray(container[candidate]));
+    if (key === undefined) {
+      return { layout: { kind: 'object', key: '' }, records: [], container, style };
+    }
+    const valueStart = objectValueStart(body, firstIndex, key);
+    const items = container[key] as unknown[];
+    const spans = valueStart === null ? [] : arrayElementSpans(body, valueStart);
+    const records = items.map((item, index) => {
+      const span = spans[index];
+      return { value: item, raw: span ? body.slice(span[0], span[1]) : JSON.stringify(item), line: span ? lineOf(span[0]) : 1 };
+    });
+    return { layout: { kind: 'object', key }, records, container, style };
+  }
+  throw new InputError([{ file, reason: `expected a JSON array, an object or JSON Lines, found ${typeof value}` }]);
+}
+
+function looksLikeJsonLines(text: string): boolean {
+  const newline = text.indexOf('\n', skipWhitespace(text, 0));
+  if (newline === -1) return false;
+  const firstLine = text.slice(0, newline).trim();
+  try {
+    JSON.parse(firstLine);
+    return firstLine.startsWith('{');
+  } catch {
+    return false;
+  }
+}
+
+function parseJsonLines(text: string, file: string): JsonRecord[] {
+  const records: JsonRecord[] = [];
+  const problems: InputProblem[] = [];
+  let start = 0;
+  let line = 1;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    const raw = text.slice(start, end).replace(/\r$/, '');
+    if (raw.trim() !== '') {
+      try {
+        records.push({ value: parseJsonValue(raw, file, line), raw, line });
+      } catch (error) {
+        const problem = error instanceof InputError ? error.problems[0] : undefined;
+        problems.push({ file, record: records.length + problems.length, line, reason: problem?.reason ?? String(error) });
+      }
+    }
+    start = end + 1;
+    line++;
+  }
+  if (problems.length > 0) throw new InputError(problems);
+  return records;
+}
+
+function detectStyle(text: string): JsonFileStyle {
+  const trailingNewline = text.endsWith('\n');
+  const open = skipWhitespace(text, 0);
+  let indent: number | string | null = null;
+  const afterOpen = text.slice(open + 1, open + 200);
+  const indentMatch = /^\r?\n([ \t]*)\S/.exec(afterOpen);
+  if (indentMatch) {
+    const unit = indentMatch[1] ?? '';
+    indent = /^ *$/.test(unit) ? unit.length : unit;
+  }
+  // Separators only vary without indentation: ", " (Python) or "," (JS, orjson).
+  const sample = text.slice(0, 4000);
+  const compactItems = indent === null && /[}\]"\d],["{[\d]/.test(sample) && !/[}\]"\d], ["{[\d]/.test(sample);
+  const compactKeys = /"[^"\n]*":[^ ]/.test(sample) && !/"[^"\n]*": /.test(sample);
+  const separators: [string, string] = [indent === null ? (compactItems ? ',' : ', ') : ',', compactKeys ? ':' : ': '];
+  const hasRawNonAscii = /[\u0080-\uffff]/.test(text);
+  const hasEscapedNonAscii = /\\u(?:00[89a-fA-F][0-9a-fA-F]|0[1-9a-fA-F][0-9a-fA-F]{2}|[1-9a-fA-F][0-9a-fA-F]{3})/.test(text);
+  const ensureAsciiKnown = hasRawNonAscii || hasEscapedNonAscii;
+  return {
+    indent,
+    ensureAscii: hasRawNonAscii ? false : true,
+    ensureAsciiKnown,
+    separators,
+    trailingNewline,
+  };
+}

@@ -1,0 +1,96 @@
+// Opening a project file. Handles are branded (after Signal Desktop's ReadableDB/WritableDB):
+// code that only reads takes a ReadableDB and cannot be handed a write path by mistake.
+import Database from 'better-sqlite3';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { ProjectError } from '../common/errors';
+import { migrate } from './migrate';
+
+declare const readable: unique symbol;
+declare const writable: unique symbol;
+export type ReadableDB = Database.Database & { readonly [readable]: true };
+export type WritableDB = ReadableDB & { readonly [writable]: true };
+
+const SQLITE_MAGIC = 'SQLite format 3\u0000';
+
+function checkIsSqliteFile(path: string): void {
+  let stats;
+  try {
+    stats = statSync(path);
+  } catch {
+    throw new ProjectError(path, 'no such project file (create one with `frustum init`)');
+  }
+  if (stats.isDirectory()) throw new ProjectError(path, 'is a directory, not a project file');
+  if (stats.size === 0) throw new ProjectError(path, 'is empty, not a Frustum project');
+  const header = Buffer.alloc(16);
+  const descriptor = openSync(path, 'r');
+  try {
+    readSync(descriptor, header, 0, 16, 0);
+  } finally {
+    closeSync(descriptor);
+  }
+  if (header.toString('latin1') !== SQLITE_MAGIC) throw new ProjectError(path, 'is not a Frustum project (not an SQLite file)');
+}
+
+function configure(db: Database.Database, isReadonly: boolean): void {
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  if (!isReadonly) {
+    db.pragma('journal_mode = WAL');
+    // FULL: a commit is on disk when it returns, so "saved" in the UI means saved.
+    db.pragma('synchronous = FULL');
+  }
+}
+
+/** Creates a new, empty project file; refuses to overwrite anything. */
+export function createProject(path: string): WritableDB {
+  if (existsSync(path)) throw new ProjectError(path, 'already exists; choose a new file name');
+  let db: Database.Database;
+  try {
+    db = new Database(path);
+  } catch (error) {
+    throw new ProjectError(path, `cannot create: ${(error as Error).message}`);
+  }
+  configure(db, false);
+  migrate(db, path);
+  db.prepare('INSERT INTO project_meta(key, value) VALUES (?, ?), (?, ?)').run(
+    'created_at',
+    new Date().toISOString(),
+    'application',
+    'frustum',
+  );
+  return db as WritableDB;
+}
+
+export function openProject(path: string, options: { readonly: true }): ReadableDB;
+export function openProject(path: string, options?: { readonly?: false }): WritableDB;
+export function openProject(path: string, options: { readonly?: boolean } = {}): ReadableDB | WritableDB {
+  checkIsSqliteFile(path);
+  const isReadonly = options.readonly === true;
+  let db: Database.Database;
+  try {
+    db = new Database(path, { readonly: isReadonly, fileMustExist: true });
+    configure(db, isReadonly);
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+  } catch (error) {
+    throw new ProjectError(path, `cannot be opened: ${(error as Error).message}`);
+  }
+  try {
+    migrate(db, path, { isReadonly });
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return db as WritableDB;
+}
+
+/** Runs `work` with the project open and always closes it. */
+export function withProject<T>(path: string, options: { readonly: true }, work: (db: ReadableDB) => T): T;
+export function withProject<T>(path: string, options: { readonly?: false }, work: (db: WritableDB) => T): T;
+export function withProject<T>(path: string, options: { readonly?: boolean }, work: (db: WritableDB) => T): T {
+  const db = options.readonly ? openProject(path, { readonly: true }) : openProject(path);
+  try {
+    return work(db as WritableDB);
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,103 @@
+import Database from 'better-sqlite3';
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ProjectError } from '../common/errors';
+import { tempDir, track } from '../tests/support/tempDir';
+import { createProject, openProject } from './connection';
+import { checksum, migrate } from './migrate';
+import { MIGRATIONS } from './migrations/index';
+
+function projectError(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ProjectError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a ProjectError');
+}
+
+describe('migrations', () => {
+  it('creates a project at the newest version in WAL mode with STRICT tables', () => {
+    const path = join(tempDir(), 'p.frustum');
+    const db = track(createProject(path));
+    const versions = db.prepare('SELECT version FROM migrations ORDER BY version').all() as Array<{ version: number }>;
+    expect(versions.map((row) => row.version)).toEqual(MIGRATIONS.map((m) => m.version));
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    const tables = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE '%VIRTUAL%' AND name NOT LIKE 'chain_search%'").all() as Array<{ name: string; sql: string }>;
+    for (const table of tables) expect(table.sql, table.name).toMatch(/STRICT/);
+    db.close();
+  });
+
+  // Signal's migration_N_test habit: every migration is applied to a file at N-1 that holds data.
+  it.each(MIGRATIONS.map((migration) => [migration.version, migration.name] as const))('migrates %i (%s) from the version before it', (version) => {
+    const path = join(tempDir(), 'p.frustum');
+    const raw = track(new Database(path));
+    migrate(raw, path, { target: version - 1 });
+    if (version > 1) raw.prepare("INSERT INTO project_meta(key, value) VALUES ('probe', 'kept')").run();
+    migrate(raw, path, { target: version });
+    const applied = raw.prepare('SELECT max(version) AS v FROM migrations').get() as { v: number };
+    expect(applied.v).toBe(version);
+    if (version > 1) expect(raw.prepare("SELECT value FROM project_meta WHERE key = 'probe'").get()).toEqual({ value: 'kept' });
+    raw.close();
+  });
+
+  it('refuses a file whose migration history was edited', () => {
+    const path = join(tempDir(), 'p.frustum');
+    createProject(path).close();
+    const raw = new Database(path);
+    raw.prepare("UPDATE migrations SET checksum = 'deadbeef' WHERE version = 1").run();
+    raw.close();
+    expect(projectError(() => openProject(path))).toMatch(/out of sync/);
+  });
+
+  it('refuses a file from a newer Frustum', () => {
+    const path = join(tempDir(), 'p.frustum');
+    createProject(path).close();
+    const raw = new Database(path);
+    raw.prepare("INSERT INTO migrations VALUES (999, 'future', 'x', 'now')").run();
+    raw.close();
+    expect(projectError(() => openProject(path))).toMatch(/newer Frustum/);
+  });
+
+  it('refuses files that are not projects, naming the file', () => {
+    const folder = tempDir();
+    const text = join(folder, 'notes.frustum');
+    writeFileSync(text, 'just some text that is longer than sixteen bytes');
+    expect(projectError(() => openProject(text))).toMatch(/notes\.frustum: is not a Frustum project \(not an SQLite file\)/);
+    const empty = join(folder, 'empty.frustum');
+    writeFileSync(empty, '');
+    expect(projectError(() => openProject(empty))).toMatch(/is empty/);
+    const directory = join(folder, 'dir.frustum');
+    mkdirSync(directory);
+    expect(projectError(() => openProject(directory))).toMatch(/is a directory/);
+    expect(projectError(() => openProject(join(folder, 'absent.frustum')))).toMatch(/no such project file/);
+    const other = join(folder, 'other.sqlite');
+    const foreign = new Database(other);
+    foreign.exec('CREATE TABLE t(x)');
+    foreign.close();
+    expect(projectError(() => openProject(other))).toMatch(/not a Frustum project/);
+  });
+
+  it('never overwrites an existing file on init', () => {
+    const path = join(tempDir(), 'p.frustum');
+    writeFileSync(path, 'keep me');
+    expect(projectError(() => createProject(path))).toMatch(/already exists/);
+  });
+
+  it('keeps chain revisions append-only', () => {
+    const path = join(tempDir(), 'p.frustum');
+    const db = track(createProject(path));
+    db.prepare("INSERT INTO samples(key, kind, question, options, problem_type, created_at, updated_at) VALUES ('k', 'sft', 'q', '[]', 'multiple choice', 'now', 'now')").run();
+    db.prepare("INSERT INTO chain_revisions(sample_id, text, author_kind, author, created_at) VALUES (1, 'x', 'person', 'me', 'now')").run();
+    expect(() => db.prepare("UPDATE chain_revisions SET text = 'y'").run()).toThrow(/append-only/);
+    expect(() => db.prepare('DELETE FROM chain_revisions').run()).toThrow(/append-only/);
+    db.close();
+  });
+
+  it('checksums are stable', () => {
+    expect(checksum('abc')).toBe(checksum('abc'));
+    expect(checksum('abc')).not.toBe(checksum('abd'));
+  });
+});

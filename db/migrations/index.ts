@@ -1,0 +1,11 @@
+// The ordered, append-only list of migrations. Add a file, append it here, never edit one
+// that has shipped: project files record each applied migration's checksum.
+import * as initial from './0001-initial';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, ...initial }];

@@ -1,0 +1,42 @@
+import { exportProject, type ExportFormat } from '../../../backend/formats/exportFiles';
+import { UsageError } from '../../../common/errors';
+import { openProject } from '../../../db/connection';
+import { printJson, printLines } from '../output';
+
+interface Options {
+  format: ExportFormat;
+  out: string;
+  split?: string;
+  status?: string;
+  run?: string;
+  name?: string;
+  json?: boolean;
+}
+
+export function run(project: string, options: Options): void {
+  const runId = options.run === undefined ? undefined : Number(options.run);
+  if (runId !== undefined && !Number.isInteger(runId)) throw new UsageError(`--run must be a run number, not "${options.run}"`);
+  const db = openProject(project, { readonly: true });
+  try {
+    const report = exportProject(db, {
+      format: options.format,
+      out: options.out,
+      split: options.split,
+      status: options.status,
+      run: runId,
+      datasetName: options.name,
+    });
+    if (options.json) {
+      printJson({ ok: true, ...report });
+      return;
+    }
+    const lines = [
+      `wrote ${report.records} ${report.format} records (${report.verbatim} unchanged, ${report.changed} edited, ${report.fresh} new)`,
+      ...report.files.map((file) => `  ${file}`),
+      ...report.skipped.map((skip) => `  skipped ${skip.count}: ${skip.reason}`),
+    ];
+    printLines(lines);
+  } finally {
+    db.close();
+  }
+}

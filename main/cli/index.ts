@@ -1,0 +1,95 @@
+// The `frustum` command line. Only commander and this file load at start-up; each command's
+// code (SQLite, formats, metrics) is a separate chunk imported when that command runs, so
+// `frustum --help` and light commands stay fast (issue #2: lazy start-up).
+import { Command, CommanderError, Option } from 'commander';
+import { EXIT, reportFailure } from './failure';
+
+const program = new Command('frustum')
+  .description('Frustum: curate, score and convert camera-motion O-T-A datasets')
+  .version('0.1.0')
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+
+const json = new Option('--json', 'print machine-readable JSON on stdout');
+
+program
+  .command('init')
+  .description('create a new, empty project file')
+  .argument('<project>', 'project file to create, e.g. my.frustum')
+  .addOption(json)
+  .action(async (project: string, options: { json?: boolean }) => (await import('./commands/init')).run(project, options));
+
+program
+  .command('import')
+  .description('import dataset files into a project (all files in one transaction: all or nothing)')
+  .argument('<project>', 'project file')
+  .argument('<files...>', 'JSON / JSONL files')
+  .addOption(new Option('--format <format>', 'input format').choices(['auto', 'sft', 'rl', 'eval', 'results', 'camerabench', 'camerabench-scores']).default('auto'))
+  .option('--videos <dir>', 'folder holding the clips (looked up by path, then by file name)')
+  .option('--split <split>', 'split for new samples (default: train for sft/rl, test otherwise)')
+  .addOption(json)
+  .action(async (project: string, files: string[], options) => (await import('./commands/import')).run(project, files, options));
+
+program
+  .command('export')
+  .description('write samples in a format LLaMA-Factory, EasyR1 or the evaluators read')
+  .argument('<project>', 'project file')
+  .addOption(new Option('--format <format>', 'output format').choices(['sft', 'rl', 'eval', 'camerabench', 'camerabench-scores']).makeOptionMandatory())
+  .requiredOption('--out <path>', 'output file (a folder for camerabench-scores)')
+  .option('--split <split>', 'only samples in this split')
+  .addOption(new Option('--status <status>', 'only samples with this review status').choices(['draft', 'reviewed', 'accepted', 'rejected']))
+  .option('--run <id>', 'camerabench-scores: the run to export (default: newest)')
+  .option('--name <name>', 'sft: dataset name in dataset_info.json (default: output file name)')
+  .addOption(json)
+  .action(async (project: string, options) => (await import('./commands/export')).run(project, options));
+
+program
+  .command('stats')
+  .description('counts, distributions, chain lengths and lint counts of a project')
+  .argument('<project>', 'project file')
+  .addOption(json)
+  .action(async (project: string, options) => (await import('./commands/stats')).run(project, options));
+
+program
+  .command('validate')
+  .description('check dataset files and lint their O-T-A chains without importing (exit 3 when errors are found)')
+  .argument('<files...>', 'JSON / JSONL files')
+  .addOption(new Option('--format <format>', 'input format').choices(['auto', 'sft', 'rl', 'eval', 'results', 'camerabench', 'camerabench-scores']).default('auto'))
+  .option('--limit <n>', 'print at most this many issues', '50')
+  .addOption(json)
+  .action(async (files: string[], options) => (await import('./commands/validate')).run(files, options));
+
+program
+  .command('score')
+  .description('accuracy of evaluation results, or AP/AUC of CameraBench score files, as the official evaluators compute them')
+  .argument('<files...>', 'evaluation results JSON or CameraBench score files')
+  .addOption(json)
+  .action(async (files: string[], options) => (await import('./commands/score')).run(files, options));
+
+program
+  .command('reward')
+  .description('reward of each {"response", "ground_truth"} JSON line, as the GRPO trainer computes it')
+  .argument('<file>', 'JSON Lines file, or - for standard input')
+  .addOption(new Option('--variant <variant>', 'reward function').choices(['camreasoner', 'r1v']).default('camreasoner'))
+  .option('--format-weight <w>', 'weight of the format reward (default 0.1 camreasoner, 0.5 r1v)')
+  .addOption(json)
+  .action(async (file: string, options) => (await import('./commands/reward')).run(file, options));
+
+program
+  .command('relink')
+  .description('find missing clips in a folder (by path, then by file name, searching subfolders)')
+  .argument('<project>', 'project file')
+  .argument('<dir>', 'folder holding the clips')
+  .addOption(json)
+  .action(async (project: string, dir: string, options) => (await import('./commands/relink')).run(project, dir, options));
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // Help and version exit 0; usage mistakes exit 2 (commander already printed them).
+    process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  } else {
+    process.exitCode = reportFailure(error, process.argv.includes('--json'));
+  }
+}

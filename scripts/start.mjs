@@ -1,0 +1,33 @@
+// `npm start`: the studio's main job on the embedded sample (examples/camerabench-sample),
+// with no server to install and no model to download. Each step is a `frustum` command,
+// printed before it runs so it can be repeated by hand. (The desktop window arrives with the
+// studio issue; until then this is the command-line studio.)
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const demo = join(root, 'demo');
+const project = join(demo, 'demo.frustum');
+const sample = join(root, 'examples', 'camerabench-sample');
+const rel = (path) => relative(process.cwd(), path) || '.';
+
+function frustum(...args) {
+  console.log(`\n$ frustum ${args.map((arg) => (arg.startsWith('/') ? rel(arg) : arg)).join(' ')}`);
+  try {
+    execFileSync(process.execPath, [join(root, 'bin', 'frustum.js'), ...args], { stdio: 'inherit' });
+  } catch (error) {
+    if (args[0] !== 'validate') throw error; // validate exits 3 when it finds errors: that is its job
+  }
+}
+
+mkdirSync(demo, { recursive: true });
+for (const suffix of ['', '-wal', '-shm']) rmSync(project + suffix, { force: true });
+frustum('init', project);
+frustum('import', project, join(sample, 'questions.json'), join(sample, 'camerabench.jsonl'), join(sample, 'sft.json'));
+frustum('stats', project);
+frustum('validate', join(sample, 'sft.json'), '--limit', '5');
+frustum('export', project, '--format', 'sft', '--out', join(demo, 'export', 'camreasoning_sft.json'));
+frustum('export', project, '--format', 'rl', '--out', join(demo, 'export', 'camreasoning_rl.json'));
+console.log(`\nThe project is ${rel(project)}; exports are in ${rel(join(demo, 'export'))} (LLaMA-Factory reads dataset_info.json there).`);
+if (!existsSync(join(root, '..', 'shared'))) console.log('Tip: `frustum import` takes any CamReasoner/CameraBench JSON; see README.md.');

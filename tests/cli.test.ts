@@ -1,0 +1,173 @@
+// The `frustum` commands end to end, run as a separate process the way users and scripts run
+// them: output, --json, exit codes, and what ends up in the project file.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { syntheticRl, syntheticSft } from './fixtures/syntheticDatasets';
+import { frustum, frustumJson } from './support/cli';
+import { tempDir } from './support/tempDir';
+
+const SHARED = join(__dirname, '..', '..', 'shared', 'data');
+const EVAL_FILE = join(SHARED, 'camreasoner', 'camerabench_binary.json');
+const hasShared = existsSync(EVAL_FILE);
+
+function setup(): { folder: string; project: string } {
+  const folder = tempDir();
+  const project = join(folder, 'p.frustum');
+  expect(frustum(['init', project]).code).toBe(0);
+  return { folder, project };
+}
+
+function write(path: string, value: unknown): string {
+  writeFileSync(path, JSON.stringify(value, null, 2));
+  return path;
+}
+
+describe('frustum', () => {
+  it('prints help and exits 0; a usage mistake exits 2', () => {
+    const help = frustum(['--help']);
+    expect(help.code).toBe(0);
+    for (const command of ['init', 'import', 'export', 'stats', 'validate', 'score', 'reward', 'relink']) expect(help.stdout).toContain(command);
+    expect(frustum(['import']).code).toBe(2);
+    expect(frustum(['export', 'x.frustum', '--format', 'xml', '--out', 'y']).code).toBe(2);
+    expect(frustum(['no-such-command']).code).toBe(2);
+  });
+
+  it('init refuses to overwrite', () => {
+    const { project } = setup();
+    const again = frustum(['init', project]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/already exists/);
+  });
+
+  it('imports, reports stats, exports and validates SFT data', () => {
+    const { folder, project } = setup();
+    const sft = write(join(folder, 'sft.json'), syntheticSft({ count: 45, seed: 21 }));
+    const rl = write(join(folder, 'rl.json'), syntheticRl({ count: 30, seed: 22 }));
+    const imported = frustumJson<{ ok: boolean; samplesAdded: number; chainsAdded: number }>(['import', project, sft, rl]);
+    expect(imported.code).toBe(0);
+    expect(imported.json).toMatchObject({ ok: true, samplesAdded: 75, chainsAdded: 45 });
+
+    const stats = frustumJson<{ samples: { total: number; byKind: Record<string, number>; bySplit: Record<string, number> }; chainLength: { count: number; p50: number }; clips: { byStatus: Record<string, number> } }>(['stats', project]);
+    expect(stats.code).toBe(0);
+    expect(stats.json.samples.total).toBe(75);
+    expect(stats.json.samples.byKind).toEqual({ rl: 30, sft: 45 });
+    expect(stats.json.samples.bySplit).toEqual({ train: 75 });
+    expect(stats.json.chainLength.count).toBe(45);
+    expect(stats.json.chainLength.p50).toBeGreaterThan(100);
+    expect(stats.json.clips.byStatus).toEqual({ missing: 5 });
+    expect(frustum(['stats', project]).stdout).toMatch(/by primitive/);
+
+    const out = join(folder, 'export', 'train.json');
+    const exported = frustumJson<{ records: number; verbatim: number }>(['export', project, '--format', 'sft', '--out', out]);
+    expect(exported.json).toMatchObject({ records: 45, verbatim: 45 });
+    expect(readFileSync(out, 'utf8')).toBe(readFileSync(sft, 'utf8'));
+    expect(existsSync(join(folder, 'export', 'dataset_info.json'))).toBe(true);
+
+    const valid = frustum(['validate', sft]);
+    expect(valid.code).toBe(0);
+    expect(valid.stdout).toMatch(/ok: no errors/);
+  });
+
+  it('rejects a bad import with exit 1, names the record, and changes nothing', () => {
+    const { folder, project } = setup();
+    const records = syntheticRl({ count: 10, seed: 23 }) as Array<Record<string, unknown>>;
+    records[4] = { ...records[4], videos: 'video/x.mp4' };
+    const bad = write(join(folder, 'bad.json'), records);
+    const result = frustum(['import', project, bad]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`${bad}, record 4`);
+    expect(result.stderr).toMatch(/field "videos"/);
+    const stats = frustumJson<{ samples: { total: number }; sources: number }>(['stats', project]);
+    expect(stats.json.samples.total).toBe(0);
+    expect(stats.json.sources).toBe(0);
+  });
+
+  it('validate exits 3 when it finds errors and lists them in --json', () => {
+    const { folder } = setup();
+    const records = syntheticSft({ count: 5, seed: 24 }) as Array<{ messages: Array<{ content: string }> }>;
+    records[2]!.messages[1]!.content = '<think>no observation</think><answer>B</answer>';
+    const file = write(join(folder, 'sft.json'), records);
+    const result = frustumJson<{ ok: boolean; errors: number; findings: Array<{ record: number; code: string }> }>(['validate', file]);
+    expect(result.code).toBe(3);
+    expect(result.json.ok).toBe(false);
+    expect(result.json.findings.some((finding) => finding.record === 2)).toBe(true);
+  });
+
+  it('computes rewards line by line as the trainer does', () => {
+    const input = [
+      { response: '<observation>o</observation><think>t</think><answer>B</answer>', ground_truth: '<answer>B</answer>' },
+      { response: '<think>t</think><answer>b</answer>', ground_truth: 'B' },
+      { response: 'A', ground_truth: 'B' },
+    ].map((line) => JSON.stringify(line)).join('\n');
+    const result = frustum(['reward', '-'], { input });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(
+      '{"format": 1.0, "accuracy": 1.0, "overall": 1.0}\n{"format": 0.0, "accuracy": 1.0, "overall": 0.9}\n{"format": 0.0, "accuracy": 0.0, "overall": 0.0}\n',
+    );
+    const r1v = frustumJson<{ results: Array<{ overall: number }> }>(['reward', '-', '--variant', 'r1v'], { input });
+    expect(r1v.json.results.map((r) => r.overall)).toEqual([0.5, 1, 0]);
+    const bad = frustum(['reward', '-'], { input: '{"response": 1}\n' });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/<stdin>, record 0, line 1/);
+  });
+
+  it('scores evaluation results with the evaluator rule', () => {
+    const { folder } = setup();
+    const make = (id: number, answer: string, output: string) => ({
+      problem_id: `Pan_Left_${id}`, problem: 'Does the camera pan to the left?', data_type: 'video', problem_type: 'multiple choice',
+      options: ['A. No', 'B. Yes'], process: '', solution: `<answer>${answer}</answer>`, path: `video/${id}.mp4`, data_source: 'camerabench',
+      dataset: 'camerabench', output, prediction: '', accuracy: 0,
+    });
+    const file = write(join(folder, 'results.json'), {
+      results: [make(1, 'B', '<answer>B</answer>'), make(2, 'A', '<answer>b. yes</answer>'), make(3, 'B', 'B. Yes'), make(4, 'A', '<answer>A</answer>')],
+      metrics: {},
+      meta: { model_path: 'm' },
+    });
+    const result = frustumJson<{ results: Array<{ metrics: Record<string, number>; mismatches: number }> }>(['score', file]);
+    expect(result.code).toBe(0);
+    expect(result.json.results[0]?.metrics).toEqual({ 'overall/acc': 0.75, 'multiple choice/acc': 0.75 });
+    expect(result.json.results[0]?.mismatches).toBe(3);
+    expect(frustum(['score', file]).stdout).toMatch(/Pan_Left\s+75\.0%/);
+  });
+
+  it('refuses to score a file that holds no predictions', () => {
+    const { folder } = setup();
+    const file = write(join(folder, 'rl.json'), syntheticRl({ count: 2, seed: 25 }));
+    const result = frustum(['score', file]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/is a rl file; score takes/);
+  });
+
+  it('relinks missing clips to a folder', () => {
+    const { folder, project } = setup();
+    frustum(['import', project, write(join(folder, 'rl.json'), syntheticRl({ count: 30, seed: 26 }))]);
+    mkdirSync(join(folder, 'clips', 'deep'), { recursive: true });
+    writeFileSync(join(folder, 'clips', 'deep', 'rl_1.mp4'), 'x');
+    const result = frustumJson<{ relinked: number; stillMissing: number }>(['relink', project, join(folder, 'clips')]);
+    expect(result.json).toMatchObject({ relinked: 1, stillMissing: 1 });
+  });
+
+  it.runIf(hasShared)('scores CameraBench score files exported from imported results', () => {
+    const { folder, project } = setup();
+    const questions = JSON.parse(readFileSync(EVAL_FILE, 'utf8')) as Array<Record<string, unknown>>;
+    // A "model" that answers Yes exactly when the truth is Yes for Pan_* and No elsewhere.
+    const results = questions.map((record) => {
+      const truth = record['solution'] === '<answer>B</answer>';
+      const isPan = String(record['problem_id']).startsWith('Pan_');
+      const letter = isPan ? (truth ? 'B' : 'A') : 'A';
+      return { ...record, output: `<answer>${letter}</answer>`, prediction: letter, accuracy: Number((letter === 'B') === truth) };
+    });
+    const file = write(join(folder, 'results.json'), { results, metrics: {}, meta: { model_path: 'oracle-pan' } });
+    expect(frustum(['import', project, file]).code).toBe(0);
+    const scores = join(folder, 'scores');
+    const exported = frustumJson<{ files: string[] }>(['export', project, '--format', 'camerabench-scores', '--out', scores]);
+    expect(exported.json.files).toHaveLength(15);
+    const scored = frustumJson<{ camerabench: { splits: Array<{ split_name: string; average_precision: number }>; summary: { mean_average_precision: number } } }>(['score', ...exported.json.files]);
+    const ap = Object.fromEntries(scored.json.camerabench.splits.map((split) => [split.split_name, split.average_precision]));
+    expect(ap['Pan_Left']).toBe(1);
+    expect(ap['Pan_Right']).toBe(1);
+    // Constant scores: AP equals the positive rate of the split.
+    expect(ap['Static']).toBeCloseTo(questions.filter((q) => String(q['problem_id']).startsWith('Static_') && q['solution'] === '<answer>B</answer>').length / 966, 12);
+  });
+});
