@@ -106,7 +106,9 @@ describe('frustum', () => {
       '{"format": 1.0, "accuracy": 1.0, "overall": 1.0}\n{"format": 0.0, "accuracy": 1.0, "overall": 0.9}\n{"format": 0.0, "accuracy": 0.0, "overall": 0.0}\n',
     );
     const r1v = frustumJson<{ results: Array<{ overall: number }> }>(['reward', '-', '--variant', 'r1v'], { input });
-    expect(r1v.json.results.map((r) => r.overall)).toEqual([0.5, 1, 0]);
+    // r1v wants <think> first (the observation breaks its format) and compares the ground truth
+    // as written, so a wrapped "<answer>B</answer>" never matches.
+    expect(r1v.json.results.map((r) => r.overall)).toEqual([0, 1, 0]);
     const bad = frustum(['reward', '-'], { input: '{"response": 1}\n' });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/<stdin>, record 0, line 1/);

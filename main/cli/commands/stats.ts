@@ -45,7 +45,7 @@ export async function run(project: string, options: { json?: boolean }): Promise
       printJson(result);
       return;
     }
-    const section = (title: string, values: Counts) => [title, ...table(Object.entries(values))];
+    const section = (title: string, values: Counts) => [title, ...(Object.keys(values).length ? table(Object.entries(values)) : ['  none'])];
     printLines([
       `${project}`,
       ...table([
