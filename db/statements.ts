@@ -25,3 +25,35 @@ export function statement<Params extends unknown[] = unknown[], Row = unknown>(
 export function now(): string {
   return new Date().toISOString();
 }
+
+/** Rows per multi-row INSERT: fewer native calls; SQLite allows 32,766 parameters. */
+const BATCH_ROWS = 64;
+
+/**
+ * Inserts rows with multi-row `INSERT … VALUES (…), (…)` statements, in order. `head` is the
+ * statement up to VALUES, `tail` anything after the value lists (ON CONFLICT …).
+ *
+ * With `rowidsOf`, returns the rowid given to each row. SQLite gives a new row max(rowid) + 1
+ * (no AUTOINCREMENT tables here), so one INSERT's rows get consecutive rowids above the old
+ * maximum; this is checked per batch rather than trusted.
+ */
+export function insertRows(db: ReadableDB, head: string, rows: readonly unknown[][], tail = '', rowidsOf?: string): number[] {
+  const rowids: number[] = [];
+  if (rows.length === 0) return rowids;
+  const width = rows[0]?.length ?? 0;
+  const group = `(${new Array(width).fill('?').join(', ')})`;
+  const maximum = rowidsOf === undefined ? null : statement<[], { m: number | null }>(db, `SELECT max(rowid) AS m FROM ${rowidsOf}`);
+  for (let start = 0; start < rows.length; start += BATCH_ROWS) {
+    const batch = rows.slice(start, start + BATCH_ROWS);
+    const before = maximum?.get()?.m ?? 0;
+    const sql = `${head} VALUES ${new Array(batch.length).fill(group).join(', ')} ${tail}`;
+    const result = statement(db, sql).run(...batch.flat());
+    if (maximum !== null) {
+      if (result.changes !== batch.length || Number(result.lastInsertRowid) !== before + batch.length) {
+        throw new Error(`batched insert into ${rowidsOf} did not get consecutive rowids`);
+      }
+      for (let offset = 1; offset <= batch.length; offset++) rowids.push(before + offset);
+    }
+  }
+  return rowids;
+}

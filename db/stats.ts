@@ -43,8 +43,8 @@ export function projectCounts(db: ReadableDB): ProjectCounts {
       withChain: count('SELECT count(*) AS n FROM samples WHERE head_revision_id IS NOT NULL'),
     },
     labels: {
-      total: count('SELECT count(*) AS n FROM clip_labels'),
-      yes: count('SELECT count(*) AS n FROM clip_labels WHERE value = 1'),
+      total: count('SELECT count(*) AS n FROM clip_primitive_labels'),
+      yes: count('SELECT count(*) AS n FROM clip_primitive_labels WHERE value = 1'),
     },
     runs: count('SELECT count(*) AS n FROM runs'),
     sources: count('SELECT count(*) AS n FROM sources'),

@@ -3,6 +3,7 @@ import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../common/errors';
+import { appendRevision, revisionsOf, searchChains } from '../../db/chains';
 import { createProject, type WritableDB } from '../../db/connection';
 import { syntheticRl, syntheticSft } from '../../tests/fixtures/syntheticDatasets';
 import { tempDir, track } from '../../tests/support/tempDir';
@@ -67,11 +68,16 @@ describe.runIf(hasShared)('round trips of the reference files', () => {
     db.close();
   });
 
-  it('sets per-clip primitive labels from the answers', () => {
+  it('derives per-clip primitive labels from the answers, explicit labels first', () => {
     const { db } = newProject();
     importFiles(db, [EVAL_FILE]);
-    const yes = db.prepare("SELECT count(*) AS n FROM clip_labels WHERE value = 1").get() as { n: number };
-    expect(yes.n).toBe(942);
+    const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
+    expect(count('SELECT count(*) AS n FROM clip_primitive_labels')).toBe(7679);
+    expect(count('SELECT count(*) AS n FROM clip_primitive_labels WHERE value = 1')).toBe(942);
+    const yes = db.prepare("SELECT clip_id, primitive FROM clip_primitive_labels WHERE value = 1 LIMIT 1").get() as { clip_id: number; primitive: string };
+    db.prepare("INSERT INTO clip_labels(clip_id, primitive, value, author, updated_at) VALUES (?, ?, 0, 'curator', 'now')").run(yes.clip_id, yes.primitive);
+    expect(count('SELECT count(*) AS n FROM clip_primitive_labels')).toBe(7679);
+    expect(count('SELECT count(*) AS n FROM clip_primitive_labels WHERE value = 1')).toBe(941);
     db.close();
   });
 });
@@ -99,12 +105,15 @@ describe('SFT and RL', () => {
     const records = syntheticSft({ count: 20, seed: 2 }) as Array<{ messages: Array<{ role: string; content: string }>; videos: string[] }>;
     const input = writeJson(join(folder, 'in.json'), records);
     importFiles(db, [input]);
-    const sample = db.prepare('SELECT id, head_revision_id FROM samples ORDER BY id LIMIT 1 OFFSET 3').get() as { id: number; head_revision_id: number };
+    const sample = db.prepare('SELECT id FROM samples ORDER BY id LIMIT 1 OFFSET 3').get() as { id: number };
     const edited = '<observation>edited</observation><think>because</think><answer>A</answer>';
-    const revision = db
-      .prepare("INSERT INTO chain_revisions(sample_id, parent_id, text, author_kind, author, created_at) VALUES (?, ?, ?, 'person', 'test', 'now')")
-      .run(sample.id, sample.head_revision_id, edited).lastInsertRowid;
-    db.prepare('UPDATE samples SET head_revision_id = ? WHERE id = ?').run(revision, sample.id);
+    const revision = appendRevision(db, sample.id, edited, { kind: 'person', name: 'test' });
+    expect(revisionsOf(db, sample.id).map((row) => row.parent_id)).toEqual([null, revision.parent_id]);
+    expect(searchChains(db, 'edited')).toEqual([sample.id]);
+    // Imported chains are indexed on the first search; the edited sample's old text is gone.
+    const parallax = searchChains(db, 'parallax', 1000);
+    expect(parallax.length).toBeGreaterThan(0);
+    expect(searchChains(db, 'edited OR parallax', 1000)).toHaveLength(parallax.length + (parallax.includes(sample.id) ? 0 : 1));
     const out = join(folder, 'out.json');
     const report = exportProject(db, { format: 'sft', out });
     expect(report).toMatchObject({ verbatim: 19, changed: 1, fresh: 0 });

@@ -3,7 +3,6 @@
 // nothing is written, and every problem is reported with its file, record and reason.
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { yesNoOfOption, letterOfOption } from '../../common/camerabench/primitives';
 import { InputError, type InputProblem } from '../../common/errors';
 import { clipFileName, normalizeRecord, type NormalizedRecord } from '../../common/formats/normalize';
 import type { FormatName } from '../../common/formats/schemas';
@@ -64,7 +63,6 @@ export function importFiles(db: WritableDB, paths: readonly string[], options: I
     samplesMerged: 0,
     chainsAdded: 0,
     clipsAdded: 0,
-    labelsSet: 0,
     predictions: 0,
     runs: [],
   };
@@ -103,6 +101,7 @@ export function importFiles(db: WritableDB, paths: readonly string[], options: I
   const files: ImportFile[] = [];
   for (const { input, records } of normalized) {
     const rows: ImportSampleRow[] = [];
+    const datasetDir = dirname(resolve(input.path));
     const isPredictionFile = input.format === 'results' || input.format === 'camerabench-scores';
     for (const { index, record } of records) {
       const raw = input.records[index]?.raw ?? '';
@@ -135,7 +134,7 @@ export function importFiles(db: WritableDB, paths: readonly string[], options: I
         key: sample.key,
         clipName,
         clipRef: sample.clipRef,
-        clipPath: sample.clipRef === null ? null : clipLocator(sample.clipRef, dirname(resolve(input.path))),
+        clipPath: sample.clipRef === null ? null : clipLocator(sample.clipRef, datasetDir),
         kind: SAMPLE_KIND[input.format],
         problemId: sample.problemId,
         question: sample.question,
@@ -145,7 +144,6 @@ export function importFiles(db: WritableDB, paths: readonly string[], options: I
         primitive: sample.primitive,
         split: options.split ?? defaultSplit(input.format),
         chain: sample.chain,
-        label: labelOf(sample.answer, sample.options, sample.primitive),
         prediction: record.prediction
           ? {
               output: record.prediction.output,
@@ -174,7 +172,7 @@ export function importFiles(db: WritableDB, paths: readonly string[], options: I
   }
   if (problems.length > 0) throw new InputError(problems);
 
-  const counts = writeImport(db, files);
+  const counts = writeImport(db, files, existing);
   options.onProgress?.(total, total);
   Object.assign(report, counts);
   report.clipsMissing = countMissing(files);
@@ -211,13 +209,6 @@ function checkDuplicates(
       if (problems.length >= MAX_PROBLEMS) return;
     }
   }
-}
-
-function labelOf(answer: string | null, options: readonly string[], primitive: string | null): 0 | 1 | null {
-  if (answer === null || primitive === null) return null;
-  const option = options.find((text) => letterOfOption(text) === answer);
-  const yesNo = option === undefined ? null : yesNoOfOption(option);
-  return yesNo === 'yes' ? 1 : yesNo === 'no' ? 0 : null;
 }
 
 function withoutRecords(container: Record<string, unknown>, layout: InputFile['layout']): Record<string, unknown> {

@@ -3,7 +3,7 @@
 // and score files) what a model predicted. All formats meet on one sample identity: the clip's
 // file name plus the question text, so an evaluation question, its CameraBench JSONL line and
 // its SFT chain become one sample.
-import type { z } from 'zod';
+import type { ZodType } from 'zod';
 import {
   letterOfOption,
   primitiveFromLabelName,
@@ -71,7 +71,7 @@ function fail(field: string | undefined, reason: string): NormalizeResult {
   return field === undefined ? { ok: false, reason } : { ok: false, field, reason };
 }
 
-function parseWith<T>(schema: z.ZodType<T>, value: unknown): { ok: true; data: T } | { ok: false; field?: string; reason: string } {
+function parseWith<T>(schema: ZodType<T>, value: unknown): { ok: true; data: T } | { ok: false; field?: string; reason: string } {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return { ok: false, reason: `expected an object, found ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}` };
   }
@@ -81,10 +81,26 @@ function parseWith<T>(schema: z.ZodType<T>, value: unknown): { ok: true; data: T
   return field === undefined ? { ok: false, reason } : { ok: false, field, reason };
 }
 
+// Datasets repeat a handful of option lists thousands of times: read each list's letters once.
+const lettersCache = new Map<string, Array<string | null>>();
+
+function lettersOf(options: readonly string[]): Array<string | null> {
+  const cacheKey = options.join('\u0000');
+  let letters = lettersCache.get(cacheKey);
+  if (!letters) {
+    letters = options.map((option) => letterOfOption(option));
+    if (lettersCache.size < 1000) lettersCache.set(cacheKey, letters);
+  }
+  return letters;
+}
+
+const PLAIN_ANSWER = /^(?:<answer>)?([A-Z])(?:<\/answer>)?$/;
+
 /** The letter an answer text names: "B", or the letter of an option text such as "B. Yes". */
 function answerLetter(answer: string, options: readonly string[]): { letter: string } | { reason: string } {
-  const extracted = (extractAnswerTag(answer) ?? answer).trim();
-  const letters = options.map((option) => letterOfOption(option));
+  const plain = PLAIN_ANSWER.exec(answer)?.[1];
+  const extracted = plain ?? (extractAnswerTag(answer) ?? answer).trim();
+  const letters = lettersOf(options);
   if (/^[A-Z]$/.test(extracted)) {
     if (options.length > 0 && !letters.includes(extracted)) {
       return { reason: `answer "${extracted}" is not one of the options ${letters.join(', ')}` };
@@ -98,8 +114,9 @@ function answerLetter(answer: string, options: readonly string[]): { letter: str
 
 function checkOptions(options: readonly string[]): string | null {
   const seen = new Set<string>();
-  for (const option of options) {
-    const letter = letterOfOption(option);
+  const letters = lettersOf(options);
+  for (const [index, option] of options.entries()) {
+    const letter = letters[index] ?? null;
     if (letter === null) return `option "${option.slice(0, 40)}" does not start with a letter such as "A. "`;
     if (seen.has(letter)) return `option letter ${letter} appears twice`;
     seen.add(letter);

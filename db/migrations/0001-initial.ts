@@ -50,26 +50,27 @@ CREATE TABLE samples (
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL
 ) STRICT;
+-- Only the clip index: status, split and primitive have a handful of values each, so a scan
+-- beats an index there, and every index costs each of the tens of thousands of import inserts.
 CREATE INDEX samples_clip ON samples(clip_id);
-CREATE INDEX samples_status ON samples(status);
-CREATE INDEX samples_split ON samples(split);
-CREATE INDEX samples_primitive ON samples(primitive);
 
 -- The record each sample came from, verbatim, per source: exports of unchanged samples give
 -- these bytes back.
 CREATE TABLE sample_sources (
+  id INTEGER PRIMARY KEY,
   source_id INTEGER NOT NULL REFERENCES sources(id),
   record_index INTEGER NOT NULL,
   sample_id INTEGER NOT NULL REFERENCES samples(id),
-  raw TEXT NOT NULL,
-  PRIMARY KEY (source_id, record_index)
+  raw TEXT NOT NULL
 ) STRICT;
 CREATE INDEX sample_sources_sample ON sample_sources(sample_id);
 
 -- O-T-A chains, append-only: an edit is a new revision whose parent is the previous head.
 CREATE TABLE chain_revisions (
   id INTEGER PRIMARY KEY,
-  sample_id INTEGER NOT NULL REFERENCES samples(id),
+  -- Deferred: an import writes a new sample's first chain just before the sample (whose row
+  -- already names it as head); the check runs at commit, through chain_revisions_sample.
+  sample_id INTEGER NOT NULL REFERENCES samples(id) DEFERRABLE INITIALLY DEFERRED,
   parent_id INTEGER REFERENCES chain_revisions(id),
   text TEXT NOT NULL,
   author_kind TEXT NOT NULL CHECK (author_kind IN ('person','model','analyzer','import')),
@@ -82,19 +83,15 @@ BEGIN SELECT RAISE(ABORT, 'chain revisions are append-only'); END;
 CREATE TRIGGER chain_revisions_append_only_delete BEFORE DELETE ON chain_revisions
 BEGIN SELECT RAISE(ABORT, 'chain revisions are append-only'); END;
 
--- Full-text search over each sample's current chain (rowid = sample id).
-CREATE VIRTUAL TABLE chain_search USING fts5(text, tokenize = 'unicode61');
-CREATE TRIGGER samples_head_insert AFTER INSERT ON samples WHEN new.head_revision_id IS NOT NULL
-BEGIN
-  INSERT INTO chain_search(rowid, text) SELECT new.id, text FROM chain_revisions WHERE id = new.head_revision_id;
-END;
-CREATE TRIGGER samples_head_update AFTER UPDATE OF head_revision_id ON samples
-BEGIN
-  DELETE FROM chain_search WHERE rowid = old.id;
-  INSERT INTO chain_search(rowid, text) SELECT new.id, text FROM chain_revisions WHERE id = new.head_revision_id;
-END;
+-- Full-text search over each sample's current chain (rowid = sample id). Contentless: the
+-- text lives in chain_revisions, not twice. Edits index at once (db/chains.ts setChainHead);
+-- imports only list their samples in chain_search_pending, and the first search indexes them.
+CREATE VIRTUAL TABLE chain_search USING fts5(text, content = '', contentless_delete = 1, tokenize = 'unicode61');
+CREATE TABLE chain_search_pending (sample_id INTEGER PRIMARY KEY) STRICT;
 
--- Per-clip CameraBench primitive labels (1 = the motion is present).
+-- Per-clip CameraBench primitive labels (1 = the motion is present) set explicitly, by a
+-- person or the analyzer. Labels that imported Yes/No questions imply are not copied here:
+-- the clip_primitive_labels view derives them from the samples, so there is one truth.
 CREATE TABLE clip_labels (
   clip_id INTEGER NOT NULL REFERENCES clips(id),
   primitive TEXT NOT NULL,
@@ -103,6 +100,20 @@ CREATE TABLE clip_labels (
   updated_at TEXT NOT NULL,
   PRIMARY KEY (clip_id, primitive)
 ) STRICT, WITHOUT ROWID;
+
+-- Every clip's label per primitive: an explicit label wins over what its samples imply.
+CREATE VIEW clip_primitive_labels AS
+SELECT clip_id, primitive, value, author FROM clip_labels
+UNION ALL
+SELECT s.clip_id, s.primitive,
+       max(CASE WHEN lower(trim(substr(o.value, 3))) = 'yes' THEN 1 ELSE 0 END) AS value,
+       'samples' AS author
+  FROM samples s
+  JOIN json_each(s.options) o ON substr(o.value, 1, 2) = s.answer || '.'
+ WHERE s.clip_id IS NOT NULL AND s.primitive IS NOT NULL AND s.answer IS NOT NULL
+   AND lower(trim(substr(o.value, 3))) IN ('yes', 'no')
+   AND NOT EXISTS (SELECT 1 FROM clip_labels l WHERE l.clip_id = s.clip_id AND l.primitive = s.primitive)
+ GROUP BY s.clip_id, s.primitive;
 
 -- Inference / evaluation runs and what the model said per sample.
 CREATE TABLE runs (

@@ -37,7 +37,6 @@ export async function run(project: string, files: string[], options: Options): P
         ['chains added', report.chainsAdded],
         ['clips added', report.clipsAdded],
         ['clips missing on disk', report.clipsMissing],
-        ['labels set', report.labelsSet],
         ['predictions', report.predictions],
       ]),
     );

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import { looseObject, string } from 'zod';
 import { InputError, UsageError, type InputProblem } from '../../../common/errors';
 import { parseJsonValue } from '../../../common/formats/jsonText';
 import { PyFloat, pyDumps } from '../../../common/formats/pyjson';
@@ -12,7 +12,7 @@ interface Options {
   json?: boolean;
 }
 
-const rewardInput = z.looseObject({ response: z.string(), ground_truth: z.string() });
+const rewardInput = looseObject({ response: string(), ground_truth: string() });
 
 export function run(file: string, options: Options): void {
   const formatWeight = options.formatWeight === undefined ? undefined : Number(options.formatWeight);
