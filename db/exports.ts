@@ -1,5 +1,6 @@
 // Reading samples for export with everything an exporter needs in one pass.
 import type { ReadableDB } from './connection';
+import type { RecordSpan } from './sources';
 import { statement } from './statements';
 
 export interface ExportSampleRow {
@@ -19,11 +20,7 @@ export interface ExportSampleRow {
   chain: string | null;
 }
 
-export interface SampleSourceRow {
-  sample_id: number;
-  source_id: number;
-  record_index: number;
-  raw: string;
+export interface SampleSourceRow extends RecordSpan {
   format: string;
   style: string;
 }
@@ -50,7 +47,7 @@ export function samplesForExport(db: ReadableDB, filter: ExportFilter): ExportSa
 export function sourceRecordsOfFormat(db: ReadableDB, format: string): SampleSourceRow[] {
   return statement<[string], SampleSourceRow>(
     db,
-    `SELECT ss.sample_id, ss.source_id, ss.record_index, ss.raw, so.format, so.style
+    `SELECT ss.sample_id, ss.source_id, ss.record_index, ss.start_offset, ss.end_offset, so.format, so.style
        FROM sample_sources ss JOIN sources so ON so.id = ss.source_id
       WHERE so.format = ?
       ORDER BY ss.source_id, ss.record_index`,

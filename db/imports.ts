@@ -1,6 +1,7 @@
 // Writing one import: every file of one `frustum import` in a single transaction, so a bad
 // record anywhere leaves the project exactly as it was (all-or-nothing, DESIGN.md: Formats).
 import type { ReadableDB, WritableDB } from './connection';
+import { recordTextsOfSamples } from './sources';
 import { insertRows, now, statement } from './statements';
 
 export interface ExistingSample {
@@ -23,21 +24,17 @@ export function findSamplesByKeys(db: ReadableDB, keys: readonly string[]): Map<
        FROM json_each(?) AS k JOIN samples s ON s.key = k.value
        LEFT JOIN chain_revisions r ON r.id = s.head_revision_id`,
   ).all(JSON.stringify(keys));
-  const raws = statement<[number], { raw: string }>(db, 'SELECT raw FROM sample_sources WHERE sample_id = ?');
+  const raws = recordTextsOfSamples(db, rows.map((row) => row.id));
   for (const row of rows) {
-    found.set(row.key, {
-      id: row.id,
-      key: row.key,
-      answer: row.answer,
-      headText: row.head_text,
-      raws: raws.all(row.id).map((r) => r.raw),
-    });
+    found.set(row.key, { id: row.id, key: row.key, answer: row.answer, headText: row.head_text, raws: raws.get(row.id) ?? [] });
   }
   return found;
 }
 
 export interface ImportSource {
   path: string;
+  /** The file's text; each row's [start, end) indexes into it. */
+  content: string;
   format: string;
   style: string;
   container: string | null;
@@ -47,7 +44,8 @@ export interface ImportSource {
 
 export interface ImportSampleRow {
   recordIndex: number;
-  raw: string;
+  start: number;
+  end: number;
   key: string;
   clipName: string | null;
   clipRef: string | null;
@@ -104,8 +102,8 @@ export function writeImport(db: WritableDB, files: readonly ImportFile[], existi
     for (const file of files) {
       const source = file.source;
       const sourceId = Number(
-        statement(db, 'INSERT INTO sources(path, format, style, container, sha256, record_count, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
-          source.path, source.format, source.style, source.container, source.sha256, source.recordCount, timestamp,
+        statement(db, 'INSERT INTO sources(path, format, style, container, content, sha256, record_count, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+          source.path, source.format, source.style, source.container, source.content, source.sha256, source.recordCount, timestamp,
         ).lastInsertRowid,
       );
       const runId = file.run
@@ -170,7 +168,11 @@ export function writeImport(db: WritableDB, files: readonly ImportFile[], existi
         (samples.get(row.key) as { hasChain: boolean }).hasChain = true;
       }
 
-      insertRows(db, 'INSERT INTO sample_sources(source_id, record_index, sample_id, raw)', file.rows.map((row) => [sourceId, row.recordIndex, idOf(row), row.raw]));
+      insertRows(
+        db,
+        'INSERT INTO sample_sources(source_id, record_index, sample_id, start_offset, end_offset)',
+        file.rows.map((row) => [sourceId, row.recordIndex, idOf(row), row.start, row.end]),
+      );
       // Indexing tens of thousands of chains for search costs more than the rest of the
       // import; it is done on the first search instead (db/chains.ts refreshSearchIndex).
       insertRows(db, 'INSERT OR IGNORE INTO chain_search_pending(sample_id)', chains.map((row) => [idOf(row)]));

@@ -47,7 +47,8 @@ export function insertRows(db: ReadableDB, head: string, rows: readonly unknown[
     const batch = rows.slice(start, start + BATCH_ROWS);
     const before = maximum?.get()?.m ?? 0;
     const sql = `${head} VALUES ${new Array(batch.length).fill(group).join(', ')} ${tail}`;
-    const result = statement(db, sql).run(...batch.flat());
+    // One array argument binds positionally without spreading hundreds of arguments.
+    const result = statement<[unknown[]]>(db, sql).run(batch.flat());
     if (maximum !== null) {
       if (result.changes !== batch.length || Number(result.lastInsertRowid) !== before + batch.length) {
         throw new Error(`batched insert into ${rowidsOf} did not get consecutive rowids`);

@@ -7,6 +7,7 @@ import { mkdirSync, renameSync, writeFileSync, existsSync, readFileSync, statSyn
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { PRIMITIVES, PRIMITIVE_INFO, letterOfOption, yesNoOfOption, type Primitive } from '../../common/camerabench/primitives';
 import { InputError, UsageError } from '../../common/errors';
+import { parseJsonValue } from '../../common/formats/jsonText';
 import { normalizeRecord, type SampleDraft } from '../../common/formats/normalize';
 import { sftUserContent, questionWithOptions } from '../../common/formats/prompts';
 import { PyFloat, pyDumps, type PyJsonStyle, type PyJsonValue } from '../../common/formats/pyjson';
@@ -14,6 +15,7 @@ import { predictionOf } from '../../common/ota/evalAccuracy';
 import type { ReadableDB } from '../../db/connection';
 import { samplesForExport, sourcePaths, sourceRecordsOfFormat, type ExportSampleRow, type SampleSourceRow } from '../../db/exports';
 import { getRun, listRuns, predictionsOfRun } from '../../db/runs';
+import { recordText } from '../../db/sources';
 
 export const EXPORT_FORMATS = ['sft', 'rl', 'eval', 'camerabench', 'camerabench-scores'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -130,11 +132,12 @@ function exportRecords(db: ReadableDB, options: ExportOptions, out: string): Exp
     const source = sourceBySample.get(sample.id);
     let text: string;
     if (source) {
-      const original = JSON.parse(source.raw) as Record<string, unknown>;
+      const raw = recordText(db, source);
+      const original = parseJsonValue(raw, source.format) as Record<string, unknown>;
       const patched = patchRecord(format, original, draft);
       const canReuse = sameStyle(JSON.parse(source.style) as StoredStyle, style);
       if (patched === original && canReuse) {
-        text = source.raw;
+        text = raw;
         report.verbatim++;
       } else {
         text = nestedDumps(patched as PyJsonValue, style, itemIndent);

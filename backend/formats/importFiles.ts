@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError, type InputProblem } from '../../common/errors';
+import type { JsonRecord } from '../../common/formats/jsonText';
 import { clipFileName, normalizeRecord, type NormalizedRecord } from '../../common/formats/normalize';
 import type { FormatName } from '../../common/formats/schemas';
 import type { WritableDB } from '../../db/connection';
@@ -104,7 +105,8 @@ export function importFiles(db: WritableDB, paths: readonly string[], options: I
     const datasetDir = dirname(resolve(input.path));
     const isPredictionFile = input.format === 'results' || input.format === 'camerabench-scores';
     for (const { index, record } of records) {
-      const raw = input.records[index]?.raw ?? '';
+      const entry = input.records[index] as JsonRecord;
+      const raw = entry.raw;
       const sample = record.sample;
       const known = existing.get(sample.key);
       if (known && known.raws.includes(raw) && !isPredictionFile) {
@@ -130,7 +132,8 @@ export function importFiles(db: WritableDB, paths: readonly string[], options: I
       const clipName = sample.clipRef === null ? null : clipFileName(sample.clipRef);
       rows.push({
         recordIndex: index,
-        raw,
+        start: entry.start,
+        end: entry.end,
         key: sample.key,
         clipName,
         clipRef: sample.clipRef,
@@ -158,6 +161,7 @@ export function importFiles(db: WritableDB, paths: readonly string[], options: I
     files.push({
       source: {
         path: resolve(input.path),
+        content: input.text,
         format: input.format,
         style: JSON.stringify({ layout: input.layout, ...input.style }),
         container: input.container ? JSON.stringify(withoutRecords(input.container, input.layout)) : null,

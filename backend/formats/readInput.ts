@@ -1,5 +1,6 @@
 // Reading one input file for import, validation or scoring: whole-file checks (exists, is a
 // file, is UTF-8, is JSON) with messages that name the file, then format detection.
+import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { InputError } from '../../common/errors';
@@ -39,12 +40,9 @@ export function readInputFile(path: string, choice: FormatChoice = 'auto'): Inpu
     throw new InputError([{ file: path, reason: `is ${(stats.size / 2 ** 30).toFixed(1)} GiB; the limit is 1 GiB per file` }]);
   }
   const buffer = readFileSync(path);
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(buffer);
-  } catch {
-    throw new InputError([{ file: path, reason: 'is not UTF-8 text (a binary file?)' }]);
-  }
+  // isUtf8 (simdutf) then toString is several times faster than a fatal TextDecoder.
+  if (!isUtf8(buffer)) throw new InputError([{ file: path, reason: 'is not UTF-8 text (a binary file?)' }]);
+  const text = buffer.toString('utf8');
   const parsed = parseJsonRecords(text, path, RECORD_KEYS);
   let format: FormatName;
   if (choice === 'auto') {

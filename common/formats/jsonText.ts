@@ -15,8 +15,10 @@ export type JsonLayout =
 
 export interface JsonRecord {
   value: unknown;
-  /** The record's text exactly as in the file. */
+  /** The record's text exactly as in the file: `text.slice(start, end)`. */
   raw: string;
+  start: number;
+  end: number;
   /** 1-based line where the record starts. */
   line: number;
 }
@@ -28,6 +30,8 @@ export interface JsonFileStyle extends PyJsonStyle {
 }
 
 export interface ParsedJsonFile {
+  /** The file's text (without a byte order mark): record offsets index into it. */
+  text: string;
   layout: JsonLayout;
   records: JsonRecord[];
   /** For the object layout: the whole parsed object (metrics, meta… kept for round trips). */
@@ -210,7 +214,7 @@ export function parseJsonRecords(text: string, file: string, recordKeys: readonl
   const isSingleValue = wholeValueEnd !== -1 && skipWhitespace(body, wholeValueEnd) >= body.length;
 
   if (!isSingleValue && (first === 123 || first === 91) && looksLikeJsonLines(body)) {
-    return { layout: { kind: 'jsonl' }, records: parseJsonLines(body, file), container: null, style };
+    return { text: body, layout: { kind: 'jsonl' }, records: parseJsonLines(body, file), container: null, style };
   }
 
   const value = parseJsonValue(body, file);
@@ -220,24 +224,27 @@ export function parseJsonRecords(text: string, file: string, recordKeys: readonl
     const records = spans.map(([start, end], index) => ({
       value: value[index],
       raw: body.slice(start, end),
+      start,
+      end,
       line: lineOf(start + offset),
     }));
-    return { layout: { kind: 'array' }, records, container: null, style };
+    return { text: body, layout: { kind: 'array' }, records, container: null, style };
   }
   if (value !== null && typeof value === 'object') {
     const container = value as Record<string, unknown>;
     const key = recordKeys.find((candidate) => Array.isArray(container[candidate]));
     if (key === undefined) {
-      return { layout: { kind: 'object', key: '' }, records: [], container, style };
+      return { text: body, layout: { kind: 'object', key: '' }, records: [], container, style };
     }
     const valueStart = objectValueStart(body, firstIndex, key);
     const items = container[key] as unknown[];
     const spans = valueStart === null ? [] : arrayElementSpans(body, valueStart);
+    if (spans.length !== items.length) throw new InputError([{ file, reason: `could not locate the records of "${key}"` }]);
     const records = items.map((item, index) => {
-      const span = spans[index];
-      return { value: item, raw: span ? body.slice(span[0], span[1]) : JSON.stringify(item), line: span ? lineOf(span[0]) : 1 };
+      const [start, end] = spans[index] as [number, number];
+      return { value: item, raw: body.slice(start, end), start, end, line: lineOf(start) };
     });
-    return { layout: { kind: 'object', key }, records, container, style };
+    return { text: body, layout: { kind: 'object', key }, records, container, style };
   }
   throw new InputError([{ file, reason: `expected a JSON array, an object or JSON Lines, found ${typeof value}` }]);
 }
@@ -265,7 +272,7 @@ function parseJsonLines(text: string, file: string): JsonRecord[] {
     const raw = text.slice(start, end).replace(/\r$/, '');
     if (raw.trim() !== '') {
       try {
-        records.push({ value: parseJsonValue(raw, file, line), raw, line });
+        records.push({ value: parseJsonValue(raw, file, line), raw, start, end: start + raw.length, line });
       } catch (error) {
         const problem = error instanceof InputError ? error.problems[0] : undefined;
         problems.push({ file, record: records.length + problems.length, line, reason: problem?.reason ?? String(error) });

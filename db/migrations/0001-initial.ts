@@ -16,6 +16,7 @@ CREATE TABLE sources (
   format TEXT NOT NULL CHECK (format IN ('sft','rl','eval','results','camerabench','camerabench-scores')),
   style TEXT NOT NULL,          -- JSON: layout, indent, ensure_ascii, separators, trailing newline
   container TEXT,               -- JSON: the wrapper object minus its records (results' metrics, meta)
+  content TEXT NOT NULL,        -- the file's text as imported: records are slices of it
   sha256 TEXT NOT NULL,
   record_count INTEGER NOT NULL,
   imported_at TEXT NOT NULL
@@ -54,14 +55,16 @@ CREATE TABLE samples (
 -- beats an index there, and every index costs each of the tens of thousands of import inserts.
 CREATE INDEX samples_clip ON samples(clip_id);
 
--- The record each sample came from, verbatim, per source: exports of unchanged samples give
--- these bytes back.
+-- The record each sample came from, as [start, end) offsets (UTF-16 code units, as JavaScript
+-- slices strings) into its source's content: exports of unchanged samples give these exact
+-- bytes back. One copy of the file instead of one text per record: imports write far less.
 CREATE TABLE sample_sources (
   id INTEGER PRIMARY KEY,
   source_id INTEGER NOT NULL REFERENCES sources(id),
   record_index INTEGER NOT NULL,
   sample_id INTEGER NOT NULL REFERENCES samples(id),
-  raw TEXT NOT NULL
+  start_offset INTEGER NOT NULL,
+  end_offset INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX sample_sources_sample ON sample_sources(sample_id);
 
