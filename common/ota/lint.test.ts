@@ -1,15 +1,5 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { lintChain, type LintCode, type LintContext } from './lint';
-
-// The motion-claim finder belongs to common/camerabench; here a stand-in flags the phrase
-// "pans right" whenever the answer says yes, so the test checks lint's plumbing (which sections,
-// which yes/no, offsets mapped back to the whole text), not the finder's heuristics.
-vi.mock('../camerabench/motionClaims', () => ({
-  findMotionContradictions: (text: string, primitive: string, isYes: boolean) => {
-    const at = text.indexOf('pans right');
-    return primitive === 'Pan_Left' && isYes && at >= 0 ? [{ message: `"pans right" contradicts ${primitive}`, start: at, end: at + 10 }] : [];
-  },
-}));
 
 const options = ['A. No', 'B. Yes'];
 const clean = '<observation>The background drifts right across the frames.</observation>' +
@@ -61,8 +51,12 @@ describe('lintChain', () => {
     const text = clean.replace('drifts right', 'pans right');
     const [issue] = lintChain(text, fullContext).filter((found) => found.code === 'motion-contradiction');
     expect(issue && text.slice(issue.span?.start, issue.span?.end)).toBe('pans right');
+    // Answered "No" (A), "pans right" agrees; the think's "pans left" is now the contradiction.
     const answeredNo = text.replace('<answer>B</answer>', '<answer>A</answer>');
-    expect(codes(answeredNo)).not.toContain('motion-contradiction');
+    const flagged = lintChain(answeredNo, fullContext)
+      .filter((found) => found.code === 'motion-contradiction')
+      .map((found) => answeredNo.slice(found.span?.start, found.span?.end));
+    expect(flagged).toEqual(['pans left']);
   });
 
   it('gives spans that point at the offending text', () => {
