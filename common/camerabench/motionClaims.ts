@@ -75,7 +75,7 @@ const QUALIFIER = String.raw`(?:(?:significant|noticeable|apparent|visible|obvio
 const STILL_WORD = String.raw`(?:static|stationary|motionless|unmoving|immobile|fixed(?!\s+on)|locked(?:[\s-]+(?:off|down))?(?!\s+on))`;
 
 function motion(pattern: string, family: MotionPattern['family'], direction: DirectionSource, needsCamera = false): MotionPattern {
-  return { pattern: new RegExp(pattern, 'giu'), family, direction, needsCamera };
+  return { pattern: new RegExp(pattern, 'gi'), family, direction, needsCamera };
 }
 
 const PATTERNS: readonly MotionPattern[] = [
@@ -128,15 +128,15 @@ const PATTERNS: readonly MotionPattern[] = [
   motion(String.raw`\b(?:static|stationary|fixed|locked[\s-]?off|locked[\s-]?down|motionless|unmoving|tripod)[\s-]+(?:camera|shot|viewpoint|vantage\s+point)\b`, 'static', null),
   motion(String.raw`\b(?:remain(?:s|ed|ing)?|stay(?:s|ed|ing)?|stand(?:s|ing)?|stood|hold(?:s|ing)?|held)\s+${INTENSITY}(?:still|steady|in\s+place|stationary|static|motionless|fixed|put)\b`, 'static', null, true),
   {
-    pattern: new RegExp(String.raw`\b(?:no|without\s+(?:any\s+)?)\s*${QUALIFIER}(?:camera\s+(?:movement|motion)s?|(?:movement|motion)\s+of\s+the\s+camera)\b`, 'giu'),
+    pattern: new RegExp(String.raw`\b(?:no|without\s+(?:any\s+)?)\s*${QUALIFIER}(?:camera\s+(?:movement|motion)s?|(?:movement|motion)\s+of\s+the\s+camera)\b`, 'gi'),
     family: 'static', direction: null, needsCamera: false, isSelfNegated: true,
   },
   {
-    pattern: new RegExp(String.raw`\b(?:(?:does|did|do)\s+not|(?:does|did|do)n['’]t|never|cannot|can['’]t)\s+(?:\w+ly\s+)?mov(?:e|es|ed)\b(?!\s+(?:to|toward|towards|left|right|up|down|forwards?|backwards?|in|out|closer|away|laterally|sideways|vertically|horizontally)\b)`, 'giu'),
+    pattern: new RegExp(String.raw`\b(?:(?:does|did|do)\s+not|(?:does|did|do)n['’]t|never|cannot|can['’]t)\s+(?:\w+ly\s+)?mov(?:e|es|ed)\b(?!\s+(?:to|toward|towards|left|right|up|down|forwards?|backwards?|in|out|closer|away|laterally|sideways|vertically|horizontally)\b)`, 'gi'),
     family: 'static', direction: null, needsCamera: true, isSelfNegated: true,
   },
   {
-    pattern: new RegExp(String.raw`\b(?:(?:is|was)\s+not|isn['’]t|wasn['’]t)\s+(?:\w+ly\s+)?moving\b(?!\s+(?:to|toward|towards|left|right|up|down|forwards?|backwards?|in|out|closer|away|laterally|sideways|vertically|horizontally)\b)`, 'giu'),
+    pattern: new RegExp(String.raw`\b(?:(?:is|was)\s+not|isn['’]t|wasn['’]t)\s+(?:\w+ly\s+)?moving\b(?!\s+(?:to|toward|towards|left|right|up|down|forwards?|backwards?|in|out|closer|away|laterally|sideways|vertically|horizontally)\b)`, 'gi'),
     family: 'static', direction: null, needsCamera: true, isSelfNegated: true,
   },
 ];

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { normalizeRecord, sampleKey } from './normalize';
+import { rlPrompt, sftUserContent } from './prompts';
+
+const question = 'Does the camera pan to the left?';
+const options = ['A. No', 'B. Yes'];
+
+describe('normalizeRecord', () => {
+  it('reads the question and options back out of a CamReasoner SFT prompt', () => {
+    const result = normalizeRecord('sft', {
+      messages: [
+        { role: 'user', content: sftUserContent(question, options) },
+        { role: 'assistant', content: '<observation>o</observation><think>t</think><answer> B </answer>' },
+      ],
+      videos: ['video/a.mp4'],
+    });
+    expect(result).toMatchObject({
+      ok: true,
+      record: { sample: { question, options, answer: 'B', primitive: 'Pan_Left', clipRef: 'video/a.mp4', key: sampleKey('a.mp4', question) } },
+    });
+  });
+
+  it('reads options embedded in an RL problem when there is no options list', () => {
+    const result = normalizeRecord('rl', { problem: rlPrompt(question, options), answer: 'A', videos: ['x/a.mp4'] });
+    expect(result).toMatchObject({ ok: true, record: { sample: { question, options, answer: 'A' } } });
+  });
+
+  it('gives one identity to one question about one clip, whatever the format and folder', () => {
+    const evalRecord = normalizeRecord('eval', {
+      problem_id: 'Pan_Left_3', problem: question, data_type: 'video', problem_type: 'multiple choice',
+      options, solution: '<answer>B</answer>', path: 'video/a.mp4',
+    });
+    const jsonl = normalizeRecord('camerabench', { image: 'a.mp4', question, label: 'Yes' });
+    expect(evalRecord.ok && jsonl.ok && evalRecord.record.sample.key === jsonl.record.sample.key).toBe(true);
+  });
+
+  it('accepts an answer given as the option text', () => {
+    const result = normalizeRecord('rl', { problem: question, answer: 'B. Yes', options, videos: ['a.mp4'] });
+    expect(result).toMatchObject({ ok: true, record: { sample: { answer: 'B' } } });
+  });
+
+  it.each([
+    [{ problem: question, answer: 'C', options, videos: ['a.mp4'] }, 'answer', /"C" is not one of the options A, B/],
+    [{ problem: question, answer: 'A', options: ['A. No', 'A. Yes'], videos: ['a.mp4'] }, 'options', /appears twice/],
+    [{ problem: question, answer: 'A', options: ['No', 'Yes'], videos: ['a.mp4'] }, 'options', /does not start with a letter/],
+    [{ problem: question, answer: 'A', options, videos: [] }, 'videos', /at least one video/],
+  ])('refuses %j', (record, field, reason) => {
+    expect(normalizeRecord('rl', record)).toEqual({ ok: false, field, reason: expect.stringMatching(reason) });
+  });
+
+  it('refuses a score with a label other than Yes or No', () => {
+    const result = normalizeRecord('camerabench-scores', { video_path: 'a.mp4', question, ground_truth_label: 'maybe', score: 0.5, error: null });
+    expect(result).toEqual({ ok: false, field: 'ground_truth_label', reason: 'must be "Yes" or "No"' });
+  });
+});
