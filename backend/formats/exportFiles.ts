@@ -29,6 +29,7 @@ export interface ExportOptions {
   run?: number | undefined;
   /** LLaMA-Factory dataset name for dataset_info.json (default: the output file's name). */
   datasetName?: string | undefined;
+  onProgress?: ((done: number, total: number) => void) | undefined;
 }
 
 export interface ExportReport {
@@ -122,7 +123,8 @@ function exportRecords(db: ReadableDB, options: ExportOptions, out: string): Exp
   const pieces: string[] = [];
   const itemIndent = style.layout.kind === 'jsonl' || style.indent === null ? '' : typeof style.indent === 'number' ? ' '.repeat(style.indent) : style.indent;
   const counters = new Map<string, number>();
-  for (const sample of ordered) {
+  for (const [position, sample] of ordered.entries()) {
+    if (position % 2000 === 0) options.onProgress?.(position, ordered.length);
     const draft = draftOf(sample);
     const unusable = unusableReason(format, draft);
     if (unusable) {

@@ -2,6 +2,7 @@ import { exportProject, type ExportFormat } from '../../../backend/formats/expor
 import { UsageError } from '../../../common/errors';
 import { openProject } from '../../../db/connection';
 import { printJson, printLines } from '../output';
+import { startProgress } from '../progress';
 
 interface Options {
   format: ExportFormat;
@@ -13,10 +14,11 @@ interface Options {
   json?: boolean;
 }
 
-export function run(project: string, options: Options): void {
+export async function run(project: string, options: Options): Promise<void> {
   const runId = options.run === undefined ? undefined : Number(options.run);
   if (runId !== undefined && !Number.isInteger(runId)) throw new UsageError(`--run must be a run number, not "${options.run}"`);
   const db = openProject(project, { readonly: true });
+  const progress = await startProgress('exporting', options.json === true);
   try {
     const report = exportProject(db, {
       format: options.format,
@@ -25,7 +27,9 @@ export function run(project: string, options: Options): void {
       status: options.status,
       run: runId,
       datasetName: options.name,
+      onProgress: (done, total) => progress.update(done, total),
     });
+    progress.stop();
     if (options.json) {
       printJson({ ok: true, ...report });
       return;
@@ -37,6 +41,7 @@ export function run(project: string, options: Options): void {
     ];
     printLines(lines);
   } finally {
+    progress.stop();
     db.close();
   }
 }

@@ -6,6 +6,7 @@ import { lintChain, type LintIssue } from '../../../common/ota/lint';
 import { readInputFile, type FormatChoice } from '../../../backend/formats/readInput';
 import { EXIT } from '../failure';
 import { printJson, printLines } from '../output';
+import { startProgress } from '../progress';
 
 interface Options {
   format: FormatChoice;
@@ -22,7 +23,8 @@ export interface Finding {
   message: string;
 }
 
-export function run(files: string[], options: Options): void {
+export async function run(files: string[], options: Options): Promise<void> {
+  const progress = await startProgress('validating', options.json === true);
   const findings: Finding[] = [];
   const summaries: Array<{ file: string; format: string; records: number }> = [];
   const unreadable: InputProblem[] = [];
@@ -55,7 +57,8 @@ export function run(files: string[], options: Options): void {
     });
     const texts = (record: NormalizedRecord) => [record.sample.chain, record.prediction?.output ?? null].filter((t): t is string => t !== null);
     const norms = lengthNorms(normalized.flatMap(({ record }) => texts(record).map((text) => text.length)));
-    for (const { index, line, record } of normalized) {
+    for (const [position, { index, line, record }] of normalized.entries()) {
+      if (position % 500 === 0) progress.update(position, normalized.length);
       const primitive = record.sample.primitive ?? primitiveFromQuestion(record.sample.question);
       for (const text of texts(record)) {
         const issues: LintIssue[] = lintChain(text, {
@@ -67,6 +70,7 @@ export function run(files: string[], options: Options): void {
       }
     }
   }
+  progress.stop();
   if (unreadable.length > 0 && summaries.length === 0) throw new InputError(unreadable);
 
   const counts: Record<string, number> = {};
