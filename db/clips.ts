@@ -1,5 +1,5 @@
 import type { ReadableDB, WritableDB } from './connection';
-import { statement } from './statements';
+import { now, statement } from './statements';
 
 export interface ClipRow {
   id: number;
@@ -15,6 +15,56 @@ export function listClips(db: ReadableDB): ClipRow[] {
 
 /** Points clips at files found on disk, in one transaction. */
 export function relinkClips(db: WritableDB, found: ReadonlyArray<{ id: number; filePath: string }>): number {
-  const update = statement(db, "UPDATE clips SET file_path = ?, media_status = 'ok' WHERE id = ?");
+  // The old reason no longer applies to the new file; the next probe re-checks it (the file
+  // size/mtime it compares were of the old file, or null).
+  const update = statement(db, "UPDATE clips SET file_path = ?, media_status = 'ok', media_error = NULL, file_size = NULL, file_mtime = NULL WHERE id = ?");
   return db.transaction(() => found.reduce((changed, clip) => changed + update.run(clip.filePath, clip.id).changes, 0))();
+}
+
+export interface ClipMediaRow {
+  id: number;
+  name: string;
+  file_path: string | null;
+  media_status: 'ok' | 'missing' | 'error';
+  media_error: string | null;
+  content_hash: string | null;
+  probe: string | null;
+  probed_at: string | null;
+  file_size: number | null;
+  file_mtime: string | null;
+}
+
+/** Every clip with what the media probe stored about it. */
+export function listClipMedia(db: ReadableDB): ClipMediaRow[] {
+  return statement<[], ClipMediaRow>(
+    db,
+    'SELECT id, name, file_path, media_status, media_error, content_hash, probe, probed_at, file_size, file_mtime FROM clips ORDER BY id',
+  ).all();
+}
+
+export type ClipMediaUpdate =
+  | { id: number; status: 'ok'; probe: unknown; contentHash: string; fileSize: number; fileMtime: string }
+  | { id: number; status: 'missing' | 'error'; reason: string; fileSize?: number | null; fileMtime?: string | null };
+
+/**
+ * Saves probe results and errors, in one transaction. An error keeps the clip's last good
+ * probe and hash (they describe the file as it was; media_status says it is unusable now).
+ */
+export function saveClipMedia(db: WritableDB, updates: readonly ClipMediaUpdate[], probedAt = now()): number {
+  const saveProbe = statement(
+    db,
+    "UPDATE clips SET media_status = 'ok', media_error = NULL, probe = ?, content_hash = ?, file_size = ?, file_mtime = ?, probed_at = ? WHERE id = ?",
+  );
+  const saveError = statement(db, 'UPDATE clips SET media_status = ?, media_error = ?, file_size = ?, file_mtime = ?, probed_at = ? WHERE id = ?');
+  // One transaction per batch: the CLI saves every few dozen clips, so a crash loses at most
+  // one batch of probing, never half of one.
+  return db.transaction(() =>
+    updates.reduce((changed, update) => {
+      const result =
+        update.status === 'ok'
+          ? saveProbe.run(JSON.stringify(update.probe), update.contentHash, update.fileSize, update.fileMtime, probedAt, update.id)
+          : saveError.run(update.status, update.reason, update.fileSize ?? null, update.fileMtime ?? null, probedAt, update.id);
+      return changed + result.changes;
+    }, 0),
+  )();
 }

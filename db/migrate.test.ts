@@ -43,6 +43,22 @@ describe('migrations', () => {
     raw.close();
   });
 
+  it('keeps the clips of a version-1 file through migration 2 (media columns)', () => {
+    const path = join(tempDir(), 'p.frustum');
+    const raw = track(new Database(path));
+    migrate(raw, path, { target: 1 });
+    raw.prepare("INSERT INTO clips(name, ref, file_path, media_status, content_hash, probe, created_at) VALUES ('a.mp4', 'video/a.mp4', '/v/a.mp4', 'ok', 'abc', '{\"x\":1}', 'then'), ('b.mp4', 'video/b.mp4', NULL, 'missing', NULL, NULL, 'then')").run();
+    migrate(raw, path, { target: 2 });
+    const clips = raw.prepare('SELECT name, ref, file_path, media_status, content_hash, probe, media_error, probed_at, file_size, file_mtime FROM clips ORDER BY id').all();
+    expect(clips).toEqual([
+      { name: 'a.mp4', ref: 'video/a.mp4', file_path: '/v/a.mp4', media_status: 'ok', content_hash: 'abc', probe: '{"x":1}', media_error: null, probed_at: null, file_size: null, file_mtime: null },
+      { name: 'b.mp4', ref: 'video/b.mp4', file_path: null, media_status: 'missing', content_hash: null, probe: null, media_error: null, probed_at: null, file_size: null, file_mtime: null },
+    ]);
+    // Still STRICT: a text size is refused.
+    expect(() => raw.prepare("UPDATE clips SET file_size = 'big'").run()).toThrow(/cannot store TEXT value in INTEGER column/);
+    raw.close();
+  });
+
   it('refuses a file whose migration history was edited', () => {
     const path = join(tempDir(), 'p.frustum');
     createProject(path).close();

@@ -1,6 +1,7 @@
 // The ordered, append-only list of migrations. Add a file, append it here, never edit one
 // that has shipped: project files record each applied migration's checksum.
 import * as initial from './0001-initial';
+import * as media from './0002-media';
 
 export interface Migration {
   version: number;
@@ -8,4 +9,7 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, ...initial }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, ...initial },
+  { version: 2, ...media },
+];

@@ -83,6 +83,33 @@ program
   .addOption(json)
   .action(async (project: string, dir: string, options) => (await import('./commands/relink')).run(project, dir, options));
 
+program
+  .command('synth')
+  .description('render synthetic camera-motion clips with exact ground truth, and their dataset records')
+  .requiredOption('--out <dir>', 'output folder')
+  .requiredOption('--count <n>', 'number of clips')
+  .requiredOption('--seed <s>', 'random seed, 0–4294967295')
+  .option('--size <WxH>', 'frame size, even numbers (default 480x272)')
+  .option('--fps <f>', 'frames per second (default 25)')
+  .option('--duration <seconds>', 'clip length (default 3)')
+  .addOption(json)
+  .action(async (options) => (await import('./commands/synth')).run(options));
+
+program
+  .command('probe')
+  .description('probe the clips of a project (and store the results), or print the probe of video files')
+  .argument('<paths...>', 'a project file, or video files')
+  .option('--force', 'probe clips again even if their file is unchanged')
+  .option('--concurrency <n>', 'parallel ffprobe processes (default: cores, at most 8)')
+  .addOption(json)
+  .action(async (paths: string[], options) => (await import('./commands/probe')).run(paths, options));
+
+program
+  .command('doctor')
+  .description('which ffmpeg/ffprobe, SQLite and ML backends this machine runs (exit 1 if an essential is missing)')
+  .addOption(json)
+  .action(async (options) => (await import('./commands/doctor')).run(options));
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

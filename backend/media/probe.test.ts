@@ -1,0 +1,118 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashFile } from './hash';
+import { mapPool } from './pool';
+import { hasVaryingIntervals, parseStoredProbe, probeClip, type ClipProbe, type ProbeResult } from './probe';
+import { makeTestClips, NUMBERED_FRAMES, type TestClips } from './testClips';
+
+let clips: TestClips;
+beforeAll(async () => {
+  clips = await makeTestClips();
+});
+afterAll(() => clips?.remove());
+
+function probeOf(result: ProbeResult): ClipProbe {
+  if (!result.ok) throw new Error(`expected a probe, got: ${result.reason}`);
+  return result.probe;
+}
+
+describe('probeClip', () => {
+  it('describes a clip', async () => {
+    const probe = probeOf(await probeClip(clips.numbered));
+    expect(probe).toMatchObject({
+      durationSeconds: expect.closeTo(1.2, 1),
+      averageFrameRate: 25,
+      realFrameRate: 25,
+      frameCount: NUMBERED_FRAMES,
+      frameCountMethod: 'packets',
+      width: 64,
+      height: 48,
+      displayWidth: 64,
+      displayHeight: 48,
+      rotation: 0,
+      codec: 'h264',
+      pixelFormat: 'yuv420p',
+      isVariableFrameRate: false,
+      variableFrameRateEvidence: 'timestamps',
+      hasAudio: false,
+      fileSize: readFileSync(clips.numbered).length,
+    });
+    expect(probe.container).toMatch(/mp4/);
+    expect(probe.bitRate).toBeGreaterThan(0);
+    expect(parseStoredProbe(JSON.stringify(probe))).toEqual(probe);
+    expect(parseStoredProbe('{"old": true}')).toBeNull();
+  });
+
+  it('reports rotation and the display size after it, and audio', async () => {
+    const probe = probeOf(await probeClip(clips.rotated));
+    expect(probe).toMatchObject({ width: 64, height: 48, rotation: 90, displayWidth: 48, displayHeight: 64, hasAudio: true });
+  });
+
+  it('flags a variable frame rate', async () => {
+    const probe = probeOf(await probeClip(clips.variableRate));
+    expect(probe.isVariableFrameRate).toBe(true);
+    expect(probe.frameCount).toBe(NUMBERED_FRAMES);
+    expect(probe.averageFrameRate).not.toBeCloseTo(probe.realFrameRate, 1);
+  });
+
+  it('reads MPEG-TS (non-zero start time)', async () => {
+    const probe = probeOf(await probeClip(clips.numberedTs));
+    expect(probe.frameCount).toBe(NUMBERED_FRAMES);
+    expect(probe.startSeconds).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ['corrupt', /is not a readable video: .*invalid data/i],
+    ['truncated', /is not a readable video: .*moov atom not found/i],
+    ['truncatedFastStart', /is truncated/],
+    ['empty', /is empty \(0 bytes\)/],
+    ['audioOnly', /has no video stream \(audio only\)/],
+    ['text', /is a text file, not a video/],
+    ['still', /is a still image/],
+    ['directory', /is a directory/],
+  ] as const)('gives a clear error for a bad file: %s', async (which, reason) => {
+    const result = await probeClip(clips[which]);
+    expect(result).toEqual({ ok: false, kind: 'error', reason: expect.stringMatching(reason) });
+  });
+
+  it('says a missing file is missing', async () => {
+    expect(await probeClip(clips.missing)).toEqual({ ok: false, kind: 'missing', reason: 'file not found' });
+  });
+
+  it('turns a timeout into a per-clip error', async () => {
+    const result = await probeClip(clips.numbered, { timeoutMs: 1 });
+    expect(result).toEqual({ ok: false, kind: 'error', reason: expect.stringMatching(/could not be read in time/) });
+  });
+
+  it('probes a batch of good and bad files without throwing', async () => {
+    const files = [clips.numbered, clips.corrupt, clips.missing, clips.directory, clips.rotated, clips.empty];
+    const progress: Array<[number, number]> = [];
+    const results = await mapPool(files, (file) => probeClip(file), { concurrency: 2, onProgress: (done, total) => progress.push([done, total]) });
+    expect(results.map((result) => result.ok)).toEqual([true, false, false, false, true, false]);
+    expect(progress.at(-1)).toEqual([files.length, files.length]);
+  });
+
+  it('rejects when cancelled', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(probeClip(clips.numbered, { signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
+  });
+});
+
+describe('hasVaryingIntervals', () => {
+  it('tolerates millisecond rounding but not real gaps', () => {
+    expect(hasVaryingIntervals([0, 0.033, 0.067, 0.1, 0.133, 0.167])).toBe(false);
+    expect(hasVaryingIntervals([0, 0.04, 0.08, 0.16, 0.24])).toBe(true);
+    expect(hasVaryingIntervals([0, 1])).toBe(false);
+  });
+});
+
+describe('hashFile', () => {
+  it('is the sha256 of the bytes, and stable', async () => {
+    const expected = createHash('sha256').update(readFileSync(clips.numbered)).digest('hex');
+    expect(await hashFile(clips.numbered)).toBe(expected);
+    expect(await hashFile(clips.numbered)).toBe(expected);
+    expect(await hashFile(clips.rotated)).not.toBe(expected);
+  });
+});

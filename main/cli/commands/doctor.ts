@@ -1,0 +1,175 @@
+// `frustum doctor`: what this machine can run. Essentials (ffmpeg, ffprobe, SQLite) decide
+// the exit code; optional engines (OpenCV, TensorFlow.js, ONNX Runtime) are reported so a
+// person knows what to install before a job fails half-way.
+import { createRequire } from 'node:module';
+import { performance } from 'node:perf_hooks';
+import { checkCandidate, resolveFfmpeg, toolCandidates, type CandidateCheck, type MediaTool, type ToolName } from '../../../backend/media/index';
+import { storageInfo } from '../../../db/info';
+import { EXIT } from '../failure';
+import { printJson, printLines, table } from '../output';
+
+// Optional packages are loaded by name at run time so the bundler neither includes nor
+// requires them: their absence is a finding, not a build error.
+const load = createRequire(import.meta.url);
+
+interface ToolReport {
+  isWorking: boolean;
+  chosen: MediaTool | null;
+  error?: string;
+  candidates: CandidateCheck[];
+}
+
+interface PackageReport {
+  package: string;
+  isAvailable: boolean;
+  version?: string;
+  loadMs?: number;
+  error?: string;
+}
+
+function packageVersion(name: string): string | undefined {
+  try {
+    return (load(`${name}/package.json`) as { version?: string }).version;
+  } catch {
+    return undefined;
+  }
+}
+
+function describeLoadError(error: unknown): string {
+  const code = (error as { code?: string }).code;
+  if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return 'not installed';
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? 'failed to load';
+}
+
+async function importReport(name: string): Promise<PackageReport> {
+  const started = performance.now();
+  try {
+    await import(/* @vite-ignore */ name);
+    return { package: name, isAvailable: true, version: packageVersion(name), loadMs: Math.round(performance.now() - started) };
+  } catch (error) {
+    return { package: name, isAvailable: false, error: describeLoadError(error) };
+  }
+}
+
+const OPENCV_TIMEOUT_MS = 30_000;
+
+/** opencv.js is WebAssembly: loading means waiting for its runtime to initialise. */
+async function opencvReport(): Promise<PackageReport> {
+  const name = '@techstark/opencv-js';
+  const started = performance.now();
+  try {
+    type OpenCv = { Mat?: unknown; onRuntimeInitialized?: () => void; then?: unknown; getBuildInformation?: () => string };
+    let cv = load(name) as OpenCv;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`did not initialise within ${OPENCV_TIMEOUT_MS / 1000} s`)), OPENCV_TIMEOUT_MS);
+    });
+    try {
+      if (typeof cv.then === 'function') {
+        // Emscripten's module is a thenable that resolves to itself: awaiting it directly
+        // re-adopts it forever (100% CPU, no result). Unwrap it into a plain object first.
+        const thenable = cv as { then: (onReady: (module: OpenCv) => void) => void };
+        const ready = new Promise<{ module: OpenCv }>((resolve) => thenable.then((module) => resolve({ module })));
+        cv = (await Promise.race([ready, deadline])).module;
+      }
+      else if (cv.Mat === undefined) {
+        await Promise.race([new Promise<void>((resolve) => (cv.onRuntimeInitialized = resolve)), deadline]);
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+    const build = /General configuration for OpenCV\s+(\S+)/.exec(cv.getBuildInformation?.() ?? '')?.[1];
+    return { package: name, isAvailable: true, version: build ?? packageVersion(name), loadMs: Math.round(performance.now() - started) };
+  } catch (error) {
+    return { package: name, isAvailable: false, error: describeLoadError(error) };
+  }
+}
+
+const TENSORFLOW_BACKENDS = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node', '@tensorflow/tfjs-backend-wasm'] as const;
+
+async function toolReport(name: ToolName, chosen: MediaTool | null, error: string | undefined): Promise<ToolReport> {
+  // One at a time: start-up times measured side by side on a small machine measure the contention.
+  const candidates: CandidateCheck[] = [];
+  for (const candidate of toolCandidates(name)) candidates.push(await checkCandidate(name, candidate));
+  const measured = candidates.find((candidate) => candidate.path === chosen?.path);
+  const startupMs = measured?.isWorking ? measured.startupMs : chosen?.startupMs;
+  return { isWorking: chosen !== null, chosen: chosen && startupMs !== undefined ? { ...chosen, startupMs } : chosen, ...(error !== undefined ? { error } : {}), candidates };
+}
+
+export async function run(options: { json?: boolean }): Promise<void> {
+  let tools: Awaited<ReturnType<typeof resolveFfmpeg>> | null = null;
+  let toolError: string | undefined;
+  try {
+    tools = await resolveFfmpeg();
+  } catch (error) {
+    toolError = (error as Error).message;
+  }
+  const ffmpeg = await toolReport('ffmpeg', tools?.ffmpeg ?? null, toolError);
+  const ffprobe = await toolReport('ffprobe', tools?.ffprobe ?? null, toolError);
+
+  let sqlite: { isWorking: boolean; betterSqlite3Version?: string; sqliteVersion?: string; error?: string };
+  try {
+    sqlite = { isWorking: true, ...storageInfo() };
+  } catch (error) {
+    sqlite = { isWorking: false, error: describeLoadError(error) };
+  }
+
+  // Tried in the order training uses them; the first that loads is the one it would use.
+  const tensorflowTried: PackageReport[] = [];
+  for (const backend of TENSORFLOW_BACKENDS) {
+    const report = await importReport(backend);
+    tensorflowTried.push(report);
+    if (report.isAvailable) break;
+  }
+  const tensorflowBackend = tensorflowTried.find((report) => report.isAvailable)?.package ?? null;
+  const [opencv, onnxruntime] = [await opencvReport(), await importReport('onnxruntime-node')];
+
+  const isHealthy = ffmpeg.isWorking && ffprobe.isWorking && sqlite.isWorking;
+  const report = {
+    ok: isHealthy,
+    ffmpeg,
+    ffprobe,
+    node: { version: process.version, platform: `${process.platform}-${process.arch}` },
+    sqlite,
+    opencv,
+    tensorflow: { backend: tensorflowBackend, tried: tensorflowTried },
+    onnxruntime,
+  };
+  process.exitCode = isHealthy ? EXIT.ok : EXIT.input;
+  if (options.json) {
+    printJson(report);
+    return;
+  }
+  const toolLine = (tool: ToolReport): string =>
+    tool.chosen
+      ? `${tool.chosen.version} (${tool.chosen.source}) ${tool.chosen.path}, starts in ${Math.round(tool.chosen.startupMs)} ms`
+      : `MISSING: ${tool.error ?? 'not found'}`;
+  const otherCandidates = (tool: ToolReport): string[] =>
+    tool.candidates
+      .filter((candidate) => candidate.path !== tool.chosen?.path)
+      .map((candidate) =>
+        candidate.isWorking
+          ? `    also: ${candidate.version} (${candidate.source}) ${candidate.path}, starts in ${Math.round(candidate.startupMs)} ms`
+          : `    also: ${candidate.path} (${candidate.source}) does not run: ${candidate.reason}`,
+      );
+  const optional = (item: PackageReport): string =>
+    item.isAvailable ? `${item.version ?? 'available'}${item.loadMs !== undefined ? `, loads in ${item.loadMs} ms` : ''}` : item.error ?? 'unavailable';
+  printLines([
+    'essentials',
+    ...table([['ffmpeg', toolLine(ffmpeg)]]),
+    ...otherCandidates(ffmpeg),
+    ...table([['ffprobe', toolLine(ffprobe)]]),
+    ...otherCandidates(ffprobe),
+    ...table([
+      ['sqlite', sqlite.isWorking ? `SQLite ${sqlite.sqliteVersion}, better-sqlite3 ${sqlite.betterSqlite3Version}` : `BROKEN: ${sqlite.error}`],
+      ['node', `${process.version} (${report.node.platform})`],
+    ]),
+    'optional',
+    ...table([
+      ['opencv.js', optional(opencv)],
+      ['tensorflow.js', tensorflowBackend ?? `none (${tensorflowTried.map((item) => `${item.package}: ${item.error}`).join('; ')})`],
+      ['onnxruntime', optional(onnxruntime)],
+    ]),
+    isHealthy ? 'ok: ffmpeg, ffprobe and SQLite work' : 'problem: an essential part does not work (see above)',
+  ]);
+}

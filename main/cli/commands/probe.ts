@@ -1,0 +1,184 @@
+// `frustum probe PROJECT` probes every clip that has a file and stores the result or the
+// reason it failed; `frustum probe FILE...` prints the probe of loose files. Bad clips are
+// findings, not failures: the batch goes on and each is reported with its reason.
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { InputError } from '../../../common/errors';
+import { hashFile, mapPool, probeClip, resolveFfmpeg, type ClipProbe, type ProbeResult } from '../../../backend/media/index';
+import { listClipMedia, saveClipMedia, type ClipMediaRow, type ClipMediaUpdate } from '../../../db/clips';
+import { openProject } from '../../../db/connection';
+import { EXIT } from '../failure';
+import { printJson, printLines } from '../output';
+import { startProgress } from '../progress';
+
+export interface ProbeCommandOptions {
+  json?: boolean;
+  /** Probe clips again even when their file has not changed since the last probe. */
+  force?: boolean;
+  concurrency?: string;
+}
+
+// Results are written every SAVE_EVERY clips: an interrupted batch keeps what it finished.
+const SAVE_EVERY = 50;
+
+function isProjectFile(path: string): boolean {
+  try {
+    if (!statSync(path).isFile()) return false;
+    const header = Buffer.alloc(16);
+    const descriptor = openSync(path, 'r');
+    try {
+      readSync(descriptor, header, 0, 16, 0);
+    } finally {
+      closeSync(descriptor);
+    }
+    return header.toString('latin1') === 'SQLite format 3\u0000';
+  } catch {
+    return false;
+  }
+}
+
+function parseConcurrency(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1 || value > 64) throw new InputError([{ file: '--concurrency', reason: `must be a whole number from 1 to 64, got ${text}` }]);
+  return value;
+}
+
+/** Ctrl-C cancels the batch (killing running ffmpeg/ffprobe); what finished is kept. */
+function interruptSignal(): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onInterrupt = (): void => controller.abort();
+  process.once('SIGINT', onInterrupt);
+  return { signal: controller.signal, dispose: () => process.off('SIGINT', onInterrupt) };
+}
+
+export function describeProbe(probe: ClipProbe): string {
+  const rate = probe.isVariableFrameRate ? `variable rate, ~${probe.averageFrameRate.toFixed(2)} fps` : `${Number(probe.averageFrameRate.toFixed(3))} fps`;
+  const size = `${probe.width}×${probe.height}`;
+  const shown = probe.rotation !== 0 ? `${size} shown ${probe.displayWidth}×${probe.displayHeight} (rotated ${probe.rotation}°)` : size;
+  const bitRate = probe.bitRate !== null ? `, ${(probe.bitRate / 1e6).toFixed(2)} Mb/s` : '';
+  const frames = `${probe.frameCount} frames${probe.frameCountMethod === 'duration' ? ' (estimated)' : ''}`;
+  return `${probe.durationSeconds.toFixed(2)} s, ${rate}, ${frames}, ${shown}, ${probe.codec} ${probe.pixelFormat ?? ''}`.trimEnd() + `${probe.hasAudio ? ', audio' : ''}${bitRate}`;
+}
+
+export async function run(paths: string[], options: ProbeCommandOptions): Promise<void> {
+  const concurrency = parseConcurrency(options.concurrency);
+  // Fail early and once when no ffprobe exists, rather than once per clip.
+  await resolveFfmpeg();
+  if (paths.length === 1 && isProjectFile(paths[0] as string)) await probeProject(paths[0] as string, options, concurrency);
+  else await probeFiles(paths, options, concurrency);
+}
+
+async function probeFiles(paths: string[], options: ProbeCommandOptions, concurrency: number | undefined): Promise<void> {
+  const interrupt = interruptSignal();
+  const progress = await startProgress('probing', options.json === true);
+  let results: ProbeResult[];
+  try {
+    results = await mapPool(paths, (path) => probeClip(path, { signal: interrupt.signal }), {
+      concurrency,
+      signal: interrupt.signal,
+      onProgress: (done, total) => progress.update(done, total),
+    });
+  } finally {
+    progress.stop();
+    interrupt.dispose();
+  }
+  const failed = results.filter((result) => !result.ok).length;
+  // Like bad input elsewhere: every file is reported, and any failure makes the exit code 1.
+  process.exitCode = failed > 0 ? EXIT.input : EXIT.ok;
+  if (options.json) {
+    printJson({
+      ok: failed === 0,
+      files: results.map((result, index) => (result.ok ? { file: paths[index], ok: true, probe: result.probe } : { file: paths[index], ok: false, reason: result.reason })),
+    });
+    return;
+  }
+  printLines(results.map((result, index) => `${paths[index]}: ${result.ok ? describeProbe(result.probe) : `error: ${result.reason}`}`));
+}
+
+interface ClipOutcome {
+  clip: ClipMediaRow;
+  update: ClipMediaUpdate | null;
+}
+
+async function probeOneClip(clip: ClipMediaRow, isForced: boolean, signal: AbortSignal): Promise<ClipOutcome> {
+  const path = clip.file_path as string;
+  let size: number | null = null;
+  let mtime: string | null = null;
+  try {
+    const stats = await stat(path);
+    size = stats.size;
+    mtime = stats.mtime.toISOString();
+  } catch {
+    // probeClip says why (missing, permission…).
+  }
+  const isUnchanged = clip.media_status === 'ok' && clip.probe !== null && clip.content_hash !== null && clip.file_size === size && clip.file_mtime === mtime;
+  if (isUnchanged && !isForced) return { clip, update: null };
+  const result = await probeClip(path, { signal });
+  if (!result.ok) return { clip, update: { id: clip.id, status: result.kind, reason: result.reason, fileSize: size, fileMtime: mtime } };
+  let contentHash: string;
+  try {
+    contentHash = await hashFile(path, { signal });
+  } catch (error) {
+    if ((error as Error).name === 'AbortError') throw error;
+    return { clip, update: { id: clip.id, status: 'error', reason: `cannot be read: ${(error as Error).message}`, fileSize: size, fileMtime: mtime } };
+  }
+  return { clip, update: { id: clip.id, status: 'ok', probe: result.probe, contentHash, fileSize: result.probe.fileSize, fileMtime: mtime ?? '' } };
+}
+
+async function probeProject(project: string, options: ProbeCommandOptions, concurrency: number | undefined): Promise<void> {
+  const db = openProject(project);
+  const interrupt = interruptSignal();
+  const progress = await startProgress('probing clips', options.json === true);
+  const outcomes: ClipOutcome[] = [];
+  let unsaved: ClipMediaUpdate[] = [];
+  const flush = (): void => {
+    if (unsaved.length > 0) saveClipMedia(db, unsaved);
+    unsaved = [];
+  };
+  let wasInterrupted = false;
+  try {
+    const clips = listClipMedia(db);
+    const withFile = clips.filter((clip) => clip.file_path !== null);
+    try {
+      await mapPool(
+        withFile,
+        async (clip) => {
+          const outcome = await probeOneClip({ ...clip, file_path: resolve(clip.file_path as string) }, options.force === true, interrupt.signal);
+          outcomes.push(outcome);
+          if (outcome.update) unsaved.push(outcome.update);
+          if (unsaved.length >= SAVE_EVERY) flush();
+        },
+        { concurrency, signal: interrupt.signal, onProgress: (done, total) => progress.update(done, total) },
+      );
+    } catch (error) {
+      if ((error as Error).name !== 'AbortError') throw error;
+      wasInterrupted = true;
+    }
+    flush();
+    progress.stop();
+    const probed = outcomes.filter((outcome) => outcome.update?.status === 'ok').length;
+    const unchanged = outcomes.filter((outcome) => outcome.update === null).length;
+    const problems = outcomes.flatMap((outcome) =>
+      outcome.update && outcome.update.status !== 'ok' ? [{ clip: outcome.clip.name, file: outcome.clip.file_path, status: outcome.update.status, reason: outcome.update.reason }] : [],
+    );
+    const withoutFile = clips.length - withFile.length;
+    if (wasInterrupted) process.exitCode = 130;
+    if (options.json) {
+      printJson({ ok: !wasInterrupted, clips: clips.length, probed, unchanged, withoutFile, problems, ...(wasInterrupted ? { interrupted: true } : {}) });
+      return;
+    }
+    const shown = problems.slice(0, 20).map((problem) => `  ${problem.file}: ${problem.reason}`);
+    const more = problems.length > 20 ? [`  … and ${problems.length - 20} more`] : [];
+    printLines([
+      `${wasInterrupted ? 'interrupted: ' : ''}probed ${probed} clip(s), ${unchanged} unchanged, ${problems.length} with problems, ${withoutFile} without a file (of ${clips.length})`,
+      ...shown,
+      ...more,
+    ]);
+  } finally {
+    progress.stop();
+    interrupt.dispose();
+    db.close();
+  }
+}
