@@ -67,6 +67,10 @@ rows.push({
   target: null, ok: scored.scoreMs <= 100, note: `target ≤ 100 ms: ${scored.scoreMs.toFixed(1)} ms`,
 });
 
+const strip = JSON.parse(execFileSync(node, [join(root, 'dist', 'bench', 'filmstrip.js')]).toString());
+report('filmstrip of a 10 s 720p clip, cold cache, in process', 'ffmpeg -f null decode of the clip',
+  { baseline: strip.decodeMs / 1000, candidate: strip.filmstripMs / 1000 }, 1.5);
+
 console.log(`timer: ${hasHyperfine ? 'hyperfine' : 'built-in interleaved loop'}; medians\n`);
 for (const row of rows) {
   const target = row.target === null ? row.note : `target ≤ ${row.target}×`;

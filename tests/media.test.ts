@@ -1,0 +1,54 @@
+// The media and synthesis commands end to end: render clips, import them with their records,
+// probe them into the project, and ask the doctor which tools run.
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { frustum, frustumJson } from './support/cli';
+import { tempDir } from './support/tempDir';
+
+describe('frustum synth, import, probe, doctor', () => {
+  it('renders clips whose records import and whose files probe cleanly', () => {
+    const folder = tempDir();
+    const out = join(folder, 'synth');
+    const synth = frustum(['synth', '--out', out, '--count', '3', '--seed', '11', '--size', '96x64', '--fps', '10', '--duration', '1']);
+    expect(synth.code, synth.stderr).toBe(0);
+    for (const file of ['questions.json', 'sft.json', 'rl.json', 'manifest.json', 'clips/0000_dolly_in_slow.mp4']) {
+      expect(existsSync(join(out, file)), file).toBe(true);
+    }
+    const project = join(folder, 'p.frustum');
+    frustum(['init', project]);
+    const imported = frustumJson<{ ok: boolean; clipsMissing: number; samplesAdded: number }>([
+      'import', project, join(out, 'questions.json'), join(out, 'sft.json'), join(out, 'rl.json'), '--videos', out,
+    ]);
+    expect(imported.json).toMatchObject({ ok: true, clipsMissing: 0, samplesAdded: 45 });
+
+    const probed = frustum(['probe', project, '--json']);
+    expect(probed.code, probed.stderr).toBe(0);
+    const stats = frustumJson<{ clips: { byStatus: Record<string, number> } }>(['stats', project]);
+    expect(stats.json.clips.byStatus).toEqual({ ok: 3 });
+
+    const loose = frustumJson<unknown>(['probe', join(out, 'clips', '0001_dolly_out_medium.mp4')]);
+    expect(loose.code).toBe(0);
+    expect(JSON.stringify(loose.json)).toMatch(/"width":\s*96/);
+  });
+
+  it('reports a broken video as a per-file error, with exit 1', () => {
+    const folder = tempDir();
+    const broken = join(folder, 'broken.mp4');
+    writeFileSync(broken, Buffer.from('this is not a video at all, just bytes'));
+    const result = frustum(['probe', broken]);
+    expect(result.code).toBe(1);
+    expect(result.stdout + result.stderr).toContain('broken.mp4');
+  });
+
+  it('says which ffmpeg runs', () => {
+    const result = frustumJson<Record<string, unknown>>(['doctor']);
+    expect(result.code).toBe(0);
+    expect(JSON.stringify(result.json)).toMatch(/"source":\s*"(system|bundled|environment)"/);
+  });
+
+  it('refuses bad synth options with a usage error', () => {
+    const result = frustum(['synth', '--out', tempDir(), '--count', 'many', '--seed', '1']);
+    expect(result.code).toBe(2);
+  });
+});
