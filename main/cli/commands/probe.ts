@@ -2,11 +2,9 @@
 // reason it failed; `frustum probe FILE...` prints the probe of loose files. Bad clips are
 // findings, not failures: the batch goes on and each is reported with its reason.
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { InputError } from '../../../common/errors';
-import { hashFile, mapPool, probeClip, resolveFfmpeg, type ClipProbe, type ProbeResult } from '../../../backend/media/index';
-import { listClipMedia, saveClipMedia, type ClipMediaRow, type ClipMediaUpdate } from '../../../db/clips';
+import { mapPool, probeClip, resolveFfmpeg, type ClipProbe, type ProbeResult } from '../../../backend/media/index';
+import { probeProjectClips } from '../../../backend/media/probeProject';
 import { openProject } from '../../../db/connection';
 import { EXIT } from '../failure';
 import { printJson, printLines } from '../output';
@@ -18,9 +16,6 @@ export interface ProbeCommandOptions {
   force?: boolean;
   concurrency?: string;
 }
-
-// Results are written every SAVE_EVERY clips: an interrupted batch keeps what it finished.
-const SAVE_EVERY = 50;
 
 function isProjectFile(path: string): boolean {
   try {
@@ -97,82 +92,28 @@ async function probeFiles(paths: string[], options: ProbeCommandOptions, concurr
   printLines(results.map((result, index) => `${paths[index]}: ${result.ok ? describeProbe(result.probe) : `error: ${result.reason}`}`));
 }
 
-interface ClipOutcome {
-  clip: ClipMediaRow;
-  update: ClipMediaUpdate | null;
-}
-
-async function probeOneClip(clip: ClipMediaRow, isForced: boolean, signal: AbortSignal): Promise<ClipOutcome> {
-  const path = clip.file_path as string;
-  let size: number | null = null;
-  let mtime: string | null = null;
-  try {
-    const stats = await stat(path);
-    size = stats.size;
-    mtime = stats.mtime.toISOString();
-  } catch {
-    // probeClip says why (missing, permission…).
-  }
-  const isUnchanged = clip.media_status === 'ok' && clip.probe !== null && clip.content_hash !== null && clip.file_size === size && clip.file_mtime === mtime;
-  if (isUnchanged && !isForced) return { clip, update: null };
-  const result = await probeClip(path, { signal });
-  if (!result.ok) return { clip, update: { id: clip.id, status: result.kind, reason: result.reason, fileSize: size, fileMtime: mtime } };
-  let contentHash: string;
-  try {
-    contentHash = await hashFile(path, { signal });
-  } catch (error) {
-    if ((error as Error).name === 'AbortError') throw error;
-    return { clip, update: { id: clip.id, status: 'error', reason: `cannot be read: ${(error as Error).message}`, fileSize: size, fileMtime: mtime } };
-  }
-  return { clip, update: { id: clip.id, status: 'ok', probe: result.probe, contentHash, fileSize: result.probe.fileSize, fileMtime: mtime ?? '' } };
-}
-
 async function probeProject(project: string, options: ProbeCommandOptions, concurrency: number | undefined): Promise<void> {
   const db = openProject(project);
   const interrupt = interruptSignal();
   const progress = await startProgress('probing clips', options.json === true);
-  const outcomes: ClipOutcome[] = [];
-  let unsaved: ClipMediaUpdate[] = [];
-  const flush = (): void => {
-    if (unsaved.length > 0) saveClipMedia(db, unsaved);
-    unsaved = [];
-  };
-  let wasInterrupted = false;
   try {
-    const clips = listClipMedia(db);
-    const withFile = clips.filter((clip) => clip.file_path !== null);
-    try {
-      await mapPool(
-        withFile,
-        async (clip) => {
-          const outcome = await probeOneClip({ ...clip, file_path: resolve(clip.file_path as string) }, options.force === true, interrupt.signal);
-          outcomes.push(outcome);
-          if (outcome.update) unsaved.push(outcome.update);
-          if (unsaved.length >= SAVE_EVERY) flush();
-        },
-        { concurrency, signal: interrupt.signal, onProgress: (done, total) => progress.update(done, total) },
-      );
-    } catch (error) {
-      if ((error as Error).name !== 'AbortError') throw error;
-      wasInterrupted = true;
-    }
-    flush();
+    const report = await probeProjectClips(db, {
+      force: options.force === true,
+      concurrency,
+      signal: interrupt.signal,
+      onProgress: (done, total) => progress.update(done, total),
+    });
     progress.stop();
-    const probed = outcomes.filter((outcome) => outcome.update?.status === 'ok').length;
-    const unchanged = outcomes.filter((outcome) => outcome.update === null).length;
-    const problems = outcomes.flatMap((outcome) =>
-      outcome.update && outcome.update.status !== 'ok' ? [{ clip: outcome.clip.name, file: outcome.clip.file_path, status: outcome.update.status, reason: outcome.update.reason }] : [],
-    );
-    const withoutFile = clips.length - withFile.length;
+    const { clips, probed, unchanged, withoutFile, problems, wasInterrupted } = report;
     if (wasInterrupted) process.exitCode = 130;
     if (options.json) {
-      printJson({ ok: !wasInterrupted, clips: clips.length, probed, unchanged, withoutFile, problems, ...(wasInterrupted ? { interrupted: true } : {}) });
+      printJson({ ok: !wasInterrupted, clips, probed, unchanged, withoutFile, problems, ...(wasInterrupted ? { interrupted: true } : {}) });
       return;
     }
     const shown = problems.slice(0, 20).map((problem) => `  ${problem.file}: ${problem.reason}`);
     const more = problems.length > 20 ? [`  … and ${problems.length - 20} more`] : [];
     printLines([
-      `${wasInterrupted ? 'interrupted: ' : ''}probed ${probed} clip(s), ${unchanged} unchanged, ${problems.length} with problems, ${withoutFile} without a file (of ${clips.length})`,
+      `${wasInterrupted ? 'interrupted: ' : ''}probed ${probed} clip(s), ${unchanged} unchanged, ${problems.length} with problems, ${withoutFile} without a file (of ${clips})`,
       ...shown,
       ...more,
     ]);
