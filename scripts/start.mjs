@@ -1,9 +1,11 @@
-// `npm start`: the studio's main job on the embedded sample (examples/camerabench-sample),
-// with no server to install and no model to download. Each step is a `frustum` command,
-// printed before it runs so it can be repeated by hand. (The desktop window arrives with the
-// studio issue; until then this is the command-line studio.)
+// `npm start`: the studio's main job on the embedded default, the demo project of synthetic
+// clips with exact ground truth (`frustum demo`), then the same commands on the bundled
+// CameraBench sample (examples/camerabench-sample); no server to install, no model to
+// download. Each step is a `frustum` command, printed before it runs so it can be repeated by
+// hand. (The desktop window arrives with the studio issue; until then this is the
+// command-line studio.)
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
@@ -22,12 +24,17 @@ function frustum(...args) {
 }
 
 mkdirSync(demo, { recursive: true });
-for (const suffix of ['', '-wal', '-shm']) rmSync(project + suffix, { force: true });
-frustum('init', project);
-frustum('import', project, join(sample, 'questions.json'), join(sample, 'camerabench.jsonl'), join(sample, 'sft.json'));
+frustum('demo', project, '--force');
 frustum('stats', project);
-frustum('validate', join(sample, 'sft.json'), '--limit', '5');
+frustum('validate', join(demo, 'demo-clips', 'sft.json'), '--limit', '5');
 frustum('export', project, '--format', 'sft', '--out', join(demo, 'export', 'camreasoning_sft.json'));
 frustum('export', project, '--format', 'rl', '--out', join(demo, 'export', 'camreasoning_rl.json'));
-console.log(`\nThe project is ${rel(project)}; exports are in ${rel(join(demo, 'export'))} (LLaMA-Factory reads dataset_info.json there).`);
-if (!existsSync(join(root, '..', 'shared'))) console.log('Tip: `frustum import` takes any CamReasoner/CameraBench JSON; see README.md.');
+
+// Real CameraBench questions shipped with the repository (their clips are not: they import as missing).
+const sampleProject = join(demo, 'camerabench-sample.frustum');
+for (const suffix of ['', '-wal', '-shm']) rmSync(sampleProject + suffix, { force: true });
+frustum('init', sampleProject);
+frustum('import', sampleProject, join(sample, 'questions.json'), join(sample, 'camerabench.jsonl'), join(sample, 'sft.json'));
+frustum('validate', join(sample, 'sft.json'), '--limit', '5');
+
+console.log(`\nThe demo project is ${rel(project)} (clips in ${rel(join(demo, 'demo-clips'))}); exports are in ${rel(join(demo, 'export'))} (LLaMA-Factory reads dataset_info.json there).`);

@@ -96,6 +96,16 @@ program
   .action(async (options) => (await import('./commands/synth')).run(options));
 
 program
+  .command('demo')
+  .description('build the demo project: synthetic clips with exact ground truth, imported, probed and analyzed')
+  .argument('[project]', 'project file to create', 'frustum-demo/demo.frustum')
+  .option('--force', 'replace an existing demo project')
+  .option('--count <n>', 'number of clips (default 16)')
+  .option('--seed <s>', 'random seed (default 2026)')
+  .addOption(json)
+  .action(async (project: string, options) => (await import('./commands/demo')).run(project, options));
+
+program
   .command('probe')
   .description('probe the clips of a project (and store the results), or print the probe of video files')
   .argument('<paths...>', 'a project file, or video files')
