@@ -41,6 +41,19 @@ describe('frustum synth, import, probe, doctor', () => {
     expect(result.stdout + result.stderr).toContain('broken.mp4');
   });
 
+  it('builds the demo project and refuses to overwrite it without --force', () => {
+    const project = join(tempDir(), 'demo', 'demo.frustum');
+    const built = frustumJson<{ ok: boolean; imported: { samplesAdded: number; chainsAdded: number; clipsMissing: number }; probed: { probed: number } }>([
+      'demo', project, '--count', '2',
+    ]);
+    expect(built.code, built.stderr).toBe(0);
+    expect(built.json.imported).toMatchObject({ samplesAdded: 30, chainsAdded: 30, clipsMissing: 0 });
+    expect(built.json.probed.probed).toBe(2);
+    const again = frustum(['demo', project, '--count', '2']);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/already exists; pass --force/);
+  });
+
   it('says which ffmpeg runs', () => {
     const result = frustumJson<Record<string, unknown>>(['doctor']);
     expect(result.code).toBe(0);
