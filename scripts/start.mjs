@@ -5,7 +5,7 @@
 // hand. (The desktop window arrives with the studio issue; until then this is the
 // command-line studio.)
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
@@ -26,6 +26,10 @@ function frustum(...args) {
 mkdirSync(demo, { recursive: true });
 frustum('demo', project, '--force');
 frustum('stats', project);
+frustum('analyze', join(demo, 'demo-clips', 'clips', '0008_pan_left_fast.mp4'));
+rmSync(join(demo, 'analyzer-scores'), { recursive: true, force: true });
+frustum('analyze', project, '--scores', join(demo, 'analyzer-scores'));
+frustum('score', ...readdirSync(join(demo, 'analyzer-scores')).map((name) => join(demo, 'analyzer-scores', name)));
 frustum('validate', join(demo, 'demo-clips', 'sft.json'), '--limit', '5');
 frustum('export', project, '--format', 'sft', '--out', join(demo, 'export', 'camreasoning_sft.json'));
 frustum('export', project, '--format', 'rl', '--out', join(demo, 'export', 'camreasoning_rl.json'));

@@ -1,6 +1,6 @@
 // The media and synthesis commands end to end: render clips, import them with their records,
 // probe them into the project, and ask the doctor which tools run.
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { frustum, frustumJson } from './support/cli';
@@ -52,6 +52,29 @@ describe('frustum synth, import, probe, doctor', () => {
     const again = frustum(['demo', project, '--count', '2']);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/already exists; pass --force/);
+  });
+
+  it('analyzes clips and a project, and writes score files the score command grades', () => {
+    const folder = tempDir();
+    const out = join(folder, 'synth');
+    expect(frustum(['synth', '--out', out, '--count', '2', '--seed', '5', '--size', '160x96', '--fps', '10', '--duration', '1.5']).code).toBe(0);
+    const clip = frustumJson<Record<string, unknown>>(['analyze', join(out, 'clips', '0000_dolly_in_slow.mp4')]);
+    expect(clip.code, clip.stderr).toBe(0);
+    const text = JSON.stringify(clip.json);
+    for (const primitive of ['Move_In', 'Pan_Left', 'Static']) expect(text).toContain(`"${primitive}"`);
+    expect(text).toMatch(/<observation>.*<\/observation><think>.*<\/think><answer>[AB]<\/answer>/);
+
+    const project = join(folder, 'p.frustum');
+    frustum(['init', project]);
+    frustum(['import', project, join(out, 'questions.json'), '--videos', out]);
+    const scores = join(folder, 'scores');
+    const analyzed = frustum(['analyze', project, '--scores', scores]);
+    expect(analyzed.code, analyzed.stderr).toBe(0);
+    const files = readdirSync(scores).map((name) => join(scores, name));
+    expect(files).toHaveLength(15);
+    const graded = frustumJson<{ camerabench: { splits: unknown[] } }>(['score', ...files]);
+    expect(graded.code).toBe(0);
+    expect(graded.json.camerabench.splits).toHaveLength(15);
   });
 
   it('says which ffmpeg runs', () => {

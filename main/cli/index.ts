@@ -106,6 +106,18 @@ program
   .action(async (project: string, options) => (await import('./commands/demo')).run(project, options));
 
 program
+  .command('analyze')
+  .description('geometric camera-motion analysis of clips, or of a project (drafts stored with the analyzer as author)')
+  .argument('<targets...>', 'a project (.frustum) or clip files')
+  .option('--scores <dir>', 'project: write CameraBench score files per primitive')
+  .option('--fov <degrees>', 'horizontal field of view (default 60)')
+  .option('--fps <n>', 'sampling rate (default 8)')
+  .option('--width <px>', 'analysis width (default 320)')
+  .option('--primitive <name>', 'clip mode: the question the draft answers (default: the top primitive)')
+  .addOption(json)
+  .action(async (targets: string[], options) => (await import('./commands/analyze')).run(targets, options));
+
+program
   .command('probe')
   .description('probe the clips of a project (and store the results), or print the probe of video files')
   .argument('<paths...>', 'a project file, or video files')

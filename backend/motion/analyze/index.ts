@@ -1,0 +1,10 @@
+// The geometric motion analyzer: frames or clips in, a MotionReading (scores for the 15
+// CameraBench primitives, a timeline, an O-T-A draft on request) out.
+export { ANALYSIS_DEFAULTS, analyzeFrames } from './analyzeFrames';
+export type { AnalyzeOptions, FramesInput } from './analyzeFrames';
+export { analyzeClip, analyzeClips } from './analyzeClips';
+export type { ClipAnalysis, ClipAnalysisOptions } from './analyzeClips';
+export { writeAnalyzerScoreFiles } from './scoreFiles';
+export { loadOpenCv } from './opencv';
+export { DEFAULT_TRACKING } from './track';
+export type { TrackingOptions } from './track';

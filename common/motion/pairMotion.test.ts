@@ -1,0 +1,92 @@
+import { describe, expect, test } from 'vitest';
+import { estimatePairMotion } from './pairMotion';
+import { syntheticCorrespondences, type KnownMotion } from './testScenes';
+
+const degrees = (radians: number) => (radians * 180) / Math.PI;
+
+function measure(motion: KnownMotion, options: Parameters<typeof syntheticCorrespondences>[1] = {}) {
+  const { camera, correspondences } = syntheticCorrespondences(motion, options);
+  return estimatePairMotion(correspondences, camera);
+}
+
+describe('rotation and zoom: one homography at every depth, no parallax', () => {
+  test.each([
+    ['pan right', { pan: 1.5 }],
+    ['pan left', { pan: -1.5 }],
+    ['tilt up', { tilt: 1 }],
+    ['tilt down', { tilt: -1 }],
+    ['roll clockwise', { roll: 2 }],
+    ['roll counterclockwise', { roll: -2 }],
+    ['zoom in', { zoom: 1.04 }],
+    ['zoom out', { zoom: 0.96 }],
+    ['all at once', { pan: 0.8, tilt: -0.5, roll: 1.2, zoom: 1.02 }],
+  ] as const)('%s', (_, motion: KnownMotion) => {
+    const found = measure(motion);
+    expect(degrees(found.rotation.pan)).toBeCloseTo(motion.pan ?? 0, 1);
+    expect(degrees(found.rotation.tilt)).toBeCloseTo(motion.tilt ?? 0, 1);
+    expect(degrees(found.rotation.roll)).toBeCloseTo(motion.roll ?? 0, 1);
+    expect(found.rotation.zoom).toBeCloseTo(motion.zoom ?? 1, 3);
+    expect(found.parallax).toBeLessThan(0.05);
+    expect(found.translation).toBeNull();
+  });
+
+  test('pan right makes content drift left, tilt up makes it drift down', () => {
+    expect(measure({ pan: 1.5 }).drift.x).toBeLessThan(-3);
+    expect(measure({ tilt: 1 }).drift.y).toBeGreaterThan(3);
+  });
+
+  test('a still camera reads still despite tracking noise', () => {
+    const found = measure({}, { noisePixels: 0.15 });
+    expect(Math.abs(degrees(found.rotation.pan))).toBeLessThan(0.02);
+    expect(found.parallax).toBe(0);
+  });
+});
+
+describe('translation: near points move more than far ones', () => {
+  test.each([
+    ['truck right', { x: 0.1, y: 0, z: 0 }, 'x', 1],
+    ['truck left', { x: -0.1, y: 0, z: 0 }, 'x', -1],
+    ['pedestal up', { x: 0, y: -0.1, z: 0 }, 'y', -1],
+    ['pedestal down', { x: 0, y: 0.1, z: 0 }, 'y', 1],
+    ['dolly in', { x: 0, y: 0, z: 0.3 }, 'z', 1],
+    ['dolly out', { x: 0, y: 0, z: -0.3 }, 'z', -1],
+  ] as const)('%s: parallax and the travel direction', (_, travel, axis, sign) => {
+    const found = measure({ travel });
+    expect(found.parallax).toBeGreaterThan(0.5);
+    expect(found.translation).not.toBeNull();
+    expect(sign * found.translation![axis]).toBeGreaterThan(0.9);
+  });
+
+  test('truck right: content drifts left, near faster (depth-dependent drift)', () => {
+    const { camera, correspondences } = syntheticCorrespondences({ travel: { x: 0.1, y: 0, z: 0 } }, { nearDepth: 2, farDepth: 10 });
+    const drifts = correspondences.map(({ from, to }) => to.x - from.x);
+    expect(Math.max(...drifts)).toBeLessThan(0);
+    expect(Math.min(...drifts) / Math.max(...drifts)).toBeGreaterThan(3);
+    expect(estimatePairMotion(correspondences, camera).drift.x).toBeLessThan(0);
+  });
+
+  test('truck over a scene at one depth is indistinguishable from pan: no parallax', () => {
+    const found = measure({ travel: { x: 0.1, y: 0, z: 0 } }, { nearDepth: 5, farDepth: 5.0001 });
+    expect(found.parallax).toBeLessThan(0.05);
+    expect(degrees(found.rotation.pan)).toBeGreaterThan(0.5);
+  });
+
+  test('dolly in vs zoom in: both expand, only the dolly has parallax', () => {
+    const dolly = measure({ travel: { x: 0, y: 0, z: 0.3 } });
+    const zoom = measure({ zoom: 1.06 });
+    expect(dolly.rotation.zoom).toBeGreaterThan(1.02);
+    expect(zoom.rotation.zoom).toBeGreaterThan(1.05);
+    expect(dolly.parallax).toBeGreaterThan(0.5);
+    expect(zoom.parallax).toBeLessThan(0.05);
+  });
+});
+
+test('a minority of independently moving points does not move the rotation fit', () => {
+  const { camera, correspondences } = syntheticCorrespondences({ pan: 1 }, { count: 200 });
+  const disturbed = correspondences.map((correspondence, index) => (index % 8 === 0
+    ? { from: correspondence.from, to: { x: correspondence.to.x + 15, y: correspondence.to.y - 6 } }
+    : correspondence));
+  const found = estimatePairMotion(disturbed, camera);
+  expect(degrees(found.rotation.pan)).toBeCloseTo(1, 1);
+  expect(found.parallax).toBeLessThan(0.2);
+});
