@@ -21,14 +21,24 @@ function checkIsSqliteFile(path: string): void {
   }
   if (stats.isDirectory()) throw new ProjectError(path, 'is a directory, not a project file');
   if (stats.size === 0) throw new ProjectError(path, 'is empty, not a Frustum project');
+  if (!hasSqliteHeader(path)) throw new ProjectError(path, 'is not a Frustum project (not an SQLite file)');
+}
+
+/** Whether a regular file starts with SQLite's 16-byte header (cheap; opens nothing in SQLite). */
+export function hasSqliteHeader(path: string): boolean {
   const header = Buffer.alloc(16);
-  const descriptor = openSync(path, 'r');
   try {
-    readSync(descriptor, header, 0, 16, 0);
-  } finally {
-    closeSync(descriptor);
+    if (!statSync(path).isFile()) return false;
+    const descriptor = openSync(path, 'r');
+    try {
+      readSync(descriptor, header, 0, 16, 0);
+    } finally {
+      closeSync(descriptor);
+    }
+  } catch {
+    return false;
   }
-  if (header.toString('latin1') !== SQLITE_MAGIC) throw new ProjectError(path, 'is not a Frustum project (not an SQLite file)');
+  return header.toString('latin1') === SQLITE_MAGIC;
 }
 
 function configure(db: Database.Database, isReadonly: boolean): void {

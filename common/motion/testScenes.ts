@@ -1,5 +1,6 @@
-// Synthetic correspondences for tests: points at random depths seen by a pinhole camera before
+// Synthetic correspondences for tests (seededRandom re-exported for their callers): points at random depths seen by a pinhole camera before
 // and after a known motion. Runtime-free so tests in common/ and backend/ share it.
+import { seededRandom } from '../random';
 import { cameraModel, rotationMatrix, transpose, type CameraModel, type Correspondence, type Matrix3 } from './geometry';
 
 export interface KnownMotion {
@@ -10,18 +11,6 @@ export interface KnownMotion {
   zoom?: number;
   /** Camera travel in the first camera's frame (x right, y down, z forward), metres. */
   travel?: { x: number; y: number; z: number };
-}
-
-/** Deterministic uniform numbers in [0, 1) (mulberry32), so failures reproduce. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export function syntheticCorrespondences(
@@ -53,3 +42,5 @@ export function syntheticCorrespondences(
   }
   return { camera, correspondences };
 }
+
+export { seededRandom };

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { PRIMITIVES, type Primitive } from '../../../common/camerabench/primitives';
 import { add, project, rayDirection, scale, subtract, type CameraState, type Vec3 } from '../../../common/geometry/camera';
 import { PROGRAM_KINDS, buildProgram, cameraStates, labelsOf, programForClip, type ProgramKind } from './programs';
-import { seededRandom } from './random';
+import { seededRandom } from '../../../common/random';
 
 const timing = { width: 480, height: 272, fps: 25, durationSeconds: 3 };
 

@@ -11,7 +11,7 @@ import { primitiveOfMotion, type MotionDirection, type Primitive } from '../../.
 import {
   add, degreesToRadians, intrinsicsFromFov, radiansToDegrees, scale, zoomIntrinsics, type CameraState, type Vec3,
 } from '../../../common/geometry/camera';
-import { between, deriveSeed, seededRandom, type Random } from './random';
+import { between, deriveSeed, seededRandom, type Random } from '../../../common/random';
 
 export const SPEEDS = ['slow', 'medium', 'fast'] as const;
 export type Speed = (typeof SPEEDS)[number];

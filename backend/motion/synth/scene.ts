@@ -3,7 +3,7 @@
 // variety is the point: parallax (near moving faster than far) is what tells translation from
 // rotation and zoom, so every clip needs near, middle and far surfaces in view.
 import type { Vec3 } from '../../../common/geometry/camera';
-import { between, deriveSeed, seededRandom, type Random } from './random';
+import { between, deriveSeed, seededRandom, type Random } from '../../../common/random';
 
 export type BoxStyle = 'building' | 'crate' | 'pillar';
 

@@ -13,7 +13,7 @@ import { resolveFfmpeg } from '../../media/ffmpeg';
 import { startEncoder } from './encode';
 import { measureMotion, type MotionFacts } from './motionFacts';
 import { cameraStates, frameCount, programForClip, type ClipTiming, type MotionProgram } from './programs';
-import { deriveSeed } from './random';
+import { deriveSeed } from '../../../common/random';
 import { createRenderPool, packCamera } from './renderPool';
 import { datasetRecords, labelOf } from './records';
 import { buildScene, packScene } from './scene';

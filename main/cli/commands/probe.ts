@@ -1,11 +1,10 @@
 // `frustum probe PROJECT` probes every clip that has a file and stores the result or the
 // reason it failed; `frustum probe FILE...` prints the probe of loose files. Bad clips are
 // findings, not failures: the batch goes on and each is reported with its reason.
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { InputError } from '../../../common/errors';
 import { mapPool, probeClip, resolveFfmpeg, type ClipProbe, type ProbeResult } from '../../../backend/media/index';
 import { probeProjectClips } from '../../../backend/media/probeProject';
-import { openProject } from '../../../db/connection';
+import { hasSqliteHeader, openProject } from '../../../db/connection';
 import { EXIT } from '../failure';
 import { printJson, printLines } from '../output';
 import { startProgress } from '../progress';
@@ -15,22 +14,6 @@ export interface ProbeCommandOptions {
   /** Probe clips again even when their file has not changed since the last probe. */
   force?: boolean;
   concurrency?: string;
-}
-
-function isProjectFile(path: string): boolean {
-  try {
-    if (!statSync(path).isFile()) return false;
-    const header = Buffer.alloc(16);
-    const descriptor = openSync(path, 'r');
-    try {
-      readSync(descriptor, header, 0, 16, 0);
-    } finally {
-      closeSync(descriptor);
-    }
-    return header.toString('latin1') === 'SQLite format 3\u0000';
-  } catch {
-    return false;
-  }
 }
 
 function parseConcurrency(text: string | undefined): number | undefined {
@@ -61,7 +44,7 @@ export async function run(paths: string[], options: ProbeCommandOptions): Promis
   const concurrency = parseConcurrency(options.concurrency);
   // Fail early and once when no ffprobe exists, rather than once per clip.
   await resolveFfmpeg();
-  if (paths.length === 1 && isProjectFile(paths[0] as string)) await probeProject(paths[0] as string, options, concurrency);
+  if (paths.length === 1 && hasSqliteHeader(paths[0] as string)) await probeProject(paths[0] as string, options, concurrency);
   else await probeFiles(paths, options, concurrency);
 }
 

@@ -1,4 +1,4 @@
-// Seeded randomness. Every random choice of the generator goes through here so that one seed
+// Seeded randomness. Every random choice of the synthetic generators goes through here so that one seed
 // gives byte-identical ground truth on every machine (Math.random cannot be seeded).
 
 export type Random = () => number;
