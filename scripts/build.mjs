@@ -28,7 +28,7 @@ await build({
 
 // Benchmark helpers that run backend code in process (`npm run bench`).
 await build({
-  entryPoints: { prepare: 'bench/prepare.ts', scoreInProcess: 'bench/scoreInProcess.ts', filmstrip: 'bench/filmstrip.ts' },
+  entryPoints: { prepare: 'bench/prepare.ts', scoreInProcess: 'bench/scoreInProcess.ts', filmstrip: 'bench/filmstrip.ts', analyzer: 'bench/analyzer.ts' },
   outdir: 'dist/bench',
   bundle: true,
   format: 'esm',
