@@ -2,7 +2,7 @@
 // drafts are chain revisions by author_kind 'analyzer'; they never replace a person's text:
 // a sample whose head revision a person (or an import of curated data) wrote keeps its head.
 import type { ReadableDB, WritableDB } from './connection';
-import { appendRevision, type RevisionRow } from './chains';
+import { appendRevision } from './chains';
 import { statement } from './statements';
 
 export interface AnalysisSampleRow {
@@ -44,14 +44,19 @@ export function samplesForAnalysis(db: ReadableDB): AnalysisSampleRow[] {
  * The check and the append share one transaction, so a person's save in between is never
  * buried under a draft.
  */
-export function saveAnalyzerDraft(db: WritableDB, sampleId: number, text: string, analyzerName: string): RevisionRow | null {
+export type DraftOutcome = 'saved' | 'unchanged' | 'kept-other-author';
+
+export function saveAnalyzerDraft(db: WritableDB, sampleId: number, text: string, analyzerName: string): DraftOutcome {
   return db.transaction(() => {
-    const head = statement<[number], { author_kind: string | null }>(
+    const head = statement<[number], { author_kind: string | null; text: string | null }>(
       db,
-      'SELECT r.author_kind FROM samples s LEFT JOIN chain_revisions r ON r.id = s.head_revision_id WHERE s.id = ?',
+      'SELECT r.author_kind, r.text FROM samples s LEFT JOIN chain_revisions r ON r.id = s.head_revision_id WHERE s.id = ?',
     ).get(sampleId);
     if (!head) throw new Error(`no sample ${sampleId}`);
-    if (head.author_kind !== null && head.author_kind !== 'analyzer') return null;
-    return appendRevision(db, sampleId, text, { kind: 'analyzer', name: analyzerName });
+    if (head.author_kind !== null && head.author_kind !== 'analyzer') return 'kept-other-author';
+    // Re-running the analyzer on an unchanged clip must not grow the history.
+    if (head.text === text) return 'unchanged';
+    appendRevision(db, sampleId, text, { kind: 'analyzer', name: analyzerName });
+    return 'saved';
   })();
 }

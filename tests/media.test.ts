@@ -68,8 +68,14 @@ describe('frustum synth, import, probe, doctor', () => {
     frustum(['init', project]);
     frustum(['import', project, join(out, 'questions.json'), '--videos', out]);
     const scores = join(folder, 'scores');
-    const analyzed = frustum(['analyze', project, '--scores', scores]);
+    const analyzed = frustumJson<{ drafts: { saved: number; keptPersonText: number } }>(['analyze', project, '--scores', scores]);
     expect(analyzed.code, analyzed.stderr).toBe(0);
+    // The questions came without chains: the analyzer drafts one per question, once.
+    expect(analyzed.json.drafts).toEqual({ saved: 30, keptPersonText: 0 });
+    const again = frustumJson<{ drafts: { saved: number; keptPersonText: number } }>(['analyze', project]);
+    expect(again.json.drafts).toEqual({ saved: 0, keptPersonText: 0 });
+    const stats = frustumJson<{ samples: { withChain: number }; lint: Record<string, number> }>(['stats', project]);
+    expect(stats.json.samples.withChain).toBe(30);
     const files = readdirSync(scores).map((name) => join(scores, name));
     expect(files).toHaveLength(15);
     const graded = frustumJson<{ camerabench: { splits: unknown[] } }>(['score', ...files]);

@@ -131,8 +131,9 @@ async function runProject(project: string, options: AnalyzeCommandOptions, setti
       const result = sample.file_path === null ? undefined : byPath.get(sample.file_path);
       if (result?.ok) {
         const draft = draftChain(result.reading, { primitive, options: chainOptions });
-        if (saveAnalyzerDraft(db, sample.id, draft.text, ANALYZER_MODEL_NAME) === null) keptPersonText += 1;
-        else saved += 1;
+        const drafted = saveAnalyzerDraft(db, sample.id, draft.text, ANALYZER_MODEL_NAME);
+        if (drafted === 'kept-other-author') keptPersonText += 1;
+        else if (drafted === 'saved') saved += 1;
       }
       const truthOption = chainOptions.find((text) => letterOfOption(text) === sample.answer);
       const truth = truthOption === undefined ? null : yesNoOfOption(truthOption);
