@@ -1,6 +1,12 @@
 // What the geometric analyzer reads from a project and how it saves its drafts. Analyzer
 // drafts are chain revisions by author_kind 'analyzer'; they never replace a person's text:
 // a sample whose head revision a person (or an import of curated data) wrote keeps its head.
+//
+// Not stored yet (issue #3, next migration): the readings themselves, so a project is not
+// re-analyzed on every run and the Review screen can plot the timeline. Proposed table:
+//   clip_analyses(id, clip_id → clips, author 'analyzer', version, settings JSON {fps, width,
+//   fovDegrees}, content_hash of the clip analyzed, scores JSON, summary JSON, timeline JSON,
+//   created_at, UNIQUE (clip_id, version, settings)) STRICT.
 import type { ReadableDB, WritableDB } from './connection';
 import { appendRevision } from './chains';
 import { statement } from './statements';
