@@ -2,27 +2,13 @@
 // (rotation and zoom: one warp for every pixel), and a two-layer composite whose near layer
 // moves faster than the far one (translation: parallax). Test helper, not shipped code.
 import { applyHomography, inverse, type Matrix3, type Point } from '../../../common/motion/geometry';
-import { seededRandom } from '../../../common/motion/testScenes';
+import { valueNoise } from '../synth/rayKernel';
 
 /** Smooth value noise over the plane, several octaves: corners everywhere, no repeating pattern. */
 export function proceduralTexture(seed: number): (x: number, y: number) => number {
-  const random = seededRandom(seed);
-  const size = 256;
-  const lattice = Float32Array.from({ length: size * size }, () => random());
-  const at = (i: number, j: number) => lattice[(((j % size) + size) % size) * size + (((i % size) + size) % size)]!;
-  const octave = (x: number, y: number): number => {
-    const i = Math.floor(x);
-    const j = Math.floor(y);
-    const fx = x - i;
-    const fy = y - j;
-    const sx = fx * fx * (3 - 2 * fx);
-    const sy = fy * fy * (3 - 2 * fy);
-    const top = at(i, j) * (1 - sx) + at(i + 1, j) * sx;
-    const bottom = at(i, j + 1) * (1 - sx) + at(i + 1, j + 1) * sx;
-    return top * (1 - sy) + bottom * sy;
-  };
+  // The renderer's value noise (backend/motion/synth/rayKernel.ts), three octaves.
   return (x, y) => {
-    const value = 0.5 * octave(x / 9, y / 9) + 0.3 * octave(x / 4 + 50, y / 4 + 50) + 0.2 * octave(x / 2 + 90, y / 2 + 90);
+    const value = 0.5 * valueNoise(x / 9, y / 9, seed) + 0.3 * valueNoise(x / 4 + 50, y / 4 + 50, seed) + 0.2 * valueNoise(x / 2 + 90, y / 2 + 90, seed);
     return Math.max(0, Math.min(255, Math.round(value * 255)));
   };
 }
