@@ -30,23 +30,27 @@ export interface TimelinePoint {
   trackCount: number;
 }
 
-/** A run of sampled frames with one dominant motion ('still' when none). */
-export interface MotionSegment {
+/** The timeline quantities a segment averages. */
+type SegmentMeans = Pick<
+  TimelinePoint,
+  | 'panDegreesPerSecond'
+  | 'tiltDegreesPerSecond'
+  | 'rollDegreesPerSecond'
+  | 'zoomPerSecond'
+  | 'driftPercentX'
+  | 'driftPercentY'
+  | 'translationPercent'
+  | 'parallax'
+>;
+
+/** A run of sampled frames with one dominant motion ('still' when none); the means are over it. */
+export interface MotionSegment extends SegmentMeans {
   /** 1-based sampled frame numbers, inclusive, as the observation cites them. */
   firstFrame: number;
   lastFrame: number;
   startSeconds: number;
   endSeconds: number;
   primitive: Primitive | 'still';
-  /** Means over the segment. */
-  panDegreesPerSecond: number;
-  tiltDegreesPerSecond: number;
-  rollDegreesPerSecond: number;
-  zoomPerSecond: number;
-  driftPercentX: number;
-  driftPercentY: number;
-  translationPercent: number;
-  parallax: number;
 }
 
 export interface MotionSummary {
