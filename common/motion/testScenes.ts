@@ -1,4 +1,4 @@
-// Synthetic correspondences for tests (seededRandom re-exported for their callers): points at random depths seen by a pinhole camera before
+// Synthetic correspondences for tests: points at random depths seen by a pinhole camera before
 // and after a known motion. Runtime-free so tests in common/ and backend/ share it.
 import { seededRandom } from '../random';
 import { cameraModel, rotationMatrix, transpose, type CameraModel, type Correspondence, type Matrix3 } from './geometry';
@@ -42,5 +42,3 @@ export function syntheticCorrespondences(
   }
   return { camera, correspondences };
 }
-
-export { seededRandom };
