@@ -1,0 +1,350 @@
+// The studio's one API contract (DESIGN.md "The house"; STYLE.md §2): every backend method and
+// every push event, with zod schemas for both directions. The Electron IPC host, the web mode's
+// WebSocket server and the in-process adapter all dispatch through this map, and each validates
+// what crosses its boundary with these schemas, so the renderer cannot tell which host it has.
+// Runtime-free: the renderer imports it.
+import {
+  array, boolean, enum as zodEnum, literal, nullable, number, object, optional, record, string, union,
+  type infer as Infer, type ZodType,
+} from 'zod';
+import { PRIMITIVES } from '../camerabench/primitives';
+
+// ---------------------------------------------------------------------------------------------
+// Shared shapes
+
+export const REVIEW_STATUSES = ['draft', 'reviewed', 'accepted', 'rejected'] as const;
+export const reviewStatus = zodEnum(REVIEW_STATUSES);
+export type ReviewStatus = Infer<typeof reviewStatus>;
+
+export const primitive = zodEnum(PRIMITIVES);
+const id = number().int().positive();
+const text = (max: number) => string().max(max);
+
+/** What the Library shows; every field optional, all given ones must hold (AND). */
+export const libraryFilter = object({
+  status: optional(array(reviewStatus).max(4)),
+  split: optional(array(text(64)).max(32)),
+  kind: optional(array(zodEnum(['sft', 'rl', 'eval', 'camerabench'])).max(4)),
+  /** Source file path as imported. */
+  source: optional(array(text(4096)).max(64)),
+  primitive: optional(array(primitive).max(15)),
+  /** Reference answer letter. */
+  answer: optional(array(text(4)).max(26)),
+  /** Lint codes (common/ota/lint.ts); 'any' = at least one issue, 'none' = clean. */
+  lint: optional(array(text(64)).max(32)),
+  /** Chains that contradict the analyzer's measurement. */
+  hasContradiction: optional(boolean()),
+  tag: optional(array(text(128)).max(32)),
+  /** FTS5 over the current chain text; plain words, quoted phrases. */
+  search: optional(text(500)),
+  /** Samples whose clip is in more than one split (a hygiene warning). */
+  clipInSeveralSplits: optional(boolean()),
+  sampleIds: optional(array(id).max(100_000)),
+});
+export type LibraryFilter = Infer<typeof libraryFilter>;
+
+export const LIBRARY_SORT_KEYS = ['id', 'clip', 'primitive', 'answer', 'status', 'split', 'updated', 'chainLength'] as const;
+export const librarySort = object({
+  key: zodEnum(LIBRARY_SORT_KEYS),
+  direction: zodEnum(['asc', 'desc']),
+});
+export type LibrarySort = Infer<typeof librarySort>;
+
+export const libraryRow = object({
+  id,
+  clipId: nullable(id),
+  clipName: string(),
+  question: string(),
+  kind: string(),
+  primitive: nullable(primitive),
+  answer: nullable(string()),
+  split: string(),
+  status: reviewStatus,
+  tags: array(string()),
+  /** Words in the current chain; 0 without one. */
+  chainLength: number(),
+  lint: array(string()),
+  contradictions: number(),
+  updatedAt: string(),
+});
+export type LibraryRow = Infer<typeof libraryRow>;
+
+export const savedView = object({
+  name: text(200).min(1),
+  filter: libraryFilter,
+  sort: librarySort,
+});
+export type SavedView = Infer<typeof savedView>;
+
+export const revision = object({
+  id,
+  parentId: nullable(id),
+  text: string(),
+  authorKind: zodEnum(['person', 'model', 'analyzer', 'import']),
+  author: string(),
+  createdAt: string(),
+});
+export type Revision = Infer<typeof revision>;
+
+export const clipDetail = object({
+  id,
+  name: string(),
+  mediaStatus: zodEnum(['ok', 'missing', 'error']),
+  mediaError: nullable(string()),
+  durationSeconds: nullable(number()),
+  fps: nullable(number()),
+  frameCount: nullable(number()),
+  width: nullable(number()),
+  height: nullable(number()),
+  splits: array(string()),
+});
+export type ClipDetail = Infer<typeof clipDetail>;
+
+/** URLs the host serves for one clip: web mode `/media/…?token=`, Electron `frustum-media://…`. */
+export const clipMedia = object({
+  /** The clip itself, for an HTML5 <video>. */
+  video: string(),
+  /** Exact frame by 0-based index: replace `{index}` (JPEG, display size). */
+  frameTemplate: string(),
+  frameCount: number().int().nonnegative(),
+  fps: number().positive(),
+  width: number().int().positive(),
+  height: number().int().positive(),
+  /** Filmstrip sprite and its layout (tile grid over the whole clip). */
+  filmstrip: object({
+    url: string(),
+    columns: number().int().positive(),
+    rows: number().int().positive(),
+    tileWidth: number().int().positive(),
+    tileHeight: number().int().positive(),
+    frames: array(number().int().nonnegative()),
+  }),
+});
+export type ClipMedia = Infer<typeof clipMedia>;
+
+/** A clip's stored analyzer reading (common/motion/reading.ts MotionReading), JSON as stored. */
+export const motionTimelinePoint = object({
+  frame: number(),
+  time: number(),
+  panDegreesPerSecond: number(),
+  tiltDegreesPerSecond: number(),
+  rollDegreesPerSecond: number(),
+  zoomPerSecond: number(),
+  parallax: number(),
+  shake: number(),
+  translationPercent: number(),
+});
+export const clipAnalysis = object({
+  analyzer: string(),
+  createdAt: string(),
+  /** Frames of the clip per sampled frame of the timeline (timeline.frame × stride = clip frame). */
+  frameStride: number().positive(),
+  scores: record(string(), number()),
+  timeline: array(motionTimelinePoint),
+  segments: array(object({
+    firstFrame: number(), lastFrame: number(), startSeconds: number(), endSeconds: number(), primitive: string(),
+  })),
+  /** The O-T-A draft for each binary question of the clip, keyed by sample id. */
+  drafts: record(string(), string()),
+});
+export type ClipAnalysis = Infer<typeof clipAnalysis>;
+
+export const contradiction = object({
+  /** Which chain section makes the claim. */
+  section: zodEnum(['observation', 'think', 'answer']),
+  /** [start, end) offsets into the chain text, for highlighting. */
+  start: number().int().nonnegative(),
+  end: number().int().nonnegative(),
+  claim: string(),
+  measured: string(),
+  message: string(),
+});
+export type Contradiction = Infer<typeof contradiction>;
+
+export const sampleDetail = object({
+  id,
+  kind: string(),
+  problemId: nullable(string()),
+  question: string(),
+  options: array(string()),
+  problemType: string(),
+  answer: nullable(string()),
+  primitive: nullable(primitive),
+  split: string(),
+  status: reviewStatus,
+  tags: array(string()),
+  sources: array(string()),
+  clip: nullable(clipDetail),
+  /** The current chain (head revision), or null when the sample has none yet. */
+  head: nullable(revision),
+  revisionCount: number().int().nonnegative(),
+  /** Chain-vs-geometry contradictions of the head chain (empty without an analysis). */
+  contradictions: array(contradiction),
+  updatedAt: string(),
+});
+export type SampleDetail = Infer<typeof sampleDetail>;
+
+export const primitiveLabel = object({
+  primitive,
+  /** 1 present, 0 absent, null unknown. */
+  value: nullable(union([literal(0), literal(1)])),
+  /** Who set it: a person's name, 'analyzer', or 'samples' when derived from answers. */
+  author: nullable(string()),
+});
+export type PrimitiveLabel = Infer<typeof primitiveLabel>;
+
+const countMap = record(string(), number());
+export const projectStats = object({
+  clips: object({ total: number(), ok: number(), missing: number(), error: number() }),
+  samples: number(),
+  byKind: countMap,
+  byStatus: countMap,
+  bySplit: countMap,
+  byPrimitive: countMap,
+  byAnswer: countMap,
+  bySource: countMap,
+  chainLength: object({ count: number(), p5: number(), p25: number(), p50: number(), p75: number(), p95: number() }),
+  /** Chain-length histogram: bucket lower bounds (words) and counts. */
+  chainLengthHistogram: array(object({ from: number(), to: number(), count: number() })),
+  lint: countMap,
+  contradictions: number(),
+  warnings: array(object({
+    code: string(),
+    message: string(),
+    /** The Library view that shows the samples behind the warning. */
+    filter: libraryFilter,
+  })),
+});
+export type ProjectStats = Infer<typeof projectStats>;
+
+export const jobProgress = object({
+  jobId: string(),
+  kind: zodEnum(['import', 'analyze', 'frames']),
+  done: number(),
+  total: number(),
+  message: string(),
+});
+
+export const projectInfo = object({
+  path: string(),
+  name: string(),
+  host: zodEnum(['electron', 'web', 'in-process']),
+  sampleCount: number(),
+  clipCount: number(),
+  readOnly: boolean(),
+});
+export type ProjectInfo = Infer<typeof projectInfo>;
+
+// ---------------------------------------------------------------------------------------------
+// Methods: name → request and response schemas. A new feature adds a line here, one service
+// function (backend/studio/) and one view.
+
+const method = <Request extends ZodType, Response extends ZodType>(request: Request, response: Response) => ({ request, response });
+const empty = object({});
+const ok = object({ ok: literal(true) });
+
+export const METHODS = {
+  'project.info': method(empty, projectInfo),
+
+  'library.query': method(
+    object({ filter: libraryFilter, sort: librarySort, offset: number().int().nonnegative(), limit: number().int().positive().max(5000) }),
+    object({ total: number().int().nonnegative(), rows: array(libraryRow) }),
+  ),
+  /** Every id matching a filter in sort order (select-all, next/previous navigation). */
+  'library.ids': method(object({ filter: libraryFilter, sort: librarySort }), object({ ids: array(id) })),
+  /** Values present in the project for each filter menu, with counts. */
+  'library.facets': method(empty, object({
+    status: countMap, split: countMap, kind: countMap, source: countMap, primitive: countMap, answer: countMap,
+    lint: countMap, tag: countMap,
+  })),
+  'library.bulkUpdate': method(
+    object({
+      ids: array(id).min(1).max(100_000),
+      status: optional(reviewStatus),
+      split: optional(text(64).min(1)),
+      addTags: optional(array(text(128).min(1)).max(32)),
+      removeTags: optional(array(text(128).min(1)).max(32)),
+    }),
+    object({ updated: number().int().nonnegative() }),
+  ),
+  'views.list': method(empty, object({ views: array(savedView) })),
+  'views.save': method(savedView, ok),
+  'views.delete': method(object({ name: text(200) }), ok),
+
+  'sample.get': method(object({ id }), sampleDetail),
+  /**
+   * Append a revision. `parentRevisionId` is the head the editor started from; when another
+   * writer moved the head meanwhile the call fails with code 'conflict' and nothing is written.
+   */
+  'sample.saveChain': method(
+    object({ id, text: text(200_000), parentRevisionId: nullable(id) }),
+    object({ revision, contradictions: array(contradiction) }),
+  ),
+  'sample.setStatus': method(object({ id, status: reviewStatus }), object({ status: reviewStatus, updatedAt: string() })),
+  'sample.revisions': method(object({ id }), object({ revisions: array(revision) })),
+  /** Restore = a new revision with an old revision's text (history stays append-only). */
+  'sample.restore': method(object({ id, revisionId: id, parentRevisionId: nullable(id) }), object({ revision })),
+
+  'clip.media': method(object({ clipId: id }), clipMedia),
+  /** The stored analysis, or null when the clip has not been analyzed. */
+  'clip.analysis': method(object({ clipId: id }), object({ analysis: nullable(clipAnalysis) })),
+  /** Run the analyzer on one clip now (progress as 'job.progress' events). */
+  'clip.analyze': method(object({ clipId: id }), object({ analysis: clipAnalysis })),
+  'clip.labels': method(object({ clipId: id }), object({ labels: array(primitiveLabel) })),
+  'clip.setLabel': method(
+    object({ clipId: id, primitive, value: nullable(union([literal(0), literal(1)])) }),
+    object({ labels: array(primitiveLabel) }),
+  ),
+
+  'stats.get': method(empty, projectStats),
+
+  /** Import dropped files: their names and text (the renderer cannot read paths). All or nothing. */
+  'import.files': method(
+    object({
+      files: array(object({ name: text(1024).min(1), content: string().max(512 * 1024 * 1024) })).min(1).max(64),
+      format: optional(zodEnum(['auto', 'sft', 'rl', 'eval', 'results', 'camerabench', 'camerabench-scores'])),
+    }),
+    object({ jobId: string(), samplesAdded: number(), samplesUpdated: number(), clipsAdded: number() }),
+  ),
+} as const;
+
+export type MethodName = keyof typeof METHODS;
+export type MethodRequest<M extends MethodName> = Infer<(typeof METHODS)[M]['request']>;
+export type MethodResponse<M extends MethodName> = Infer<(typeof METHODS)[M]['response']>;
+
+// ---------------------------------------------------------------------------------------------
+// Push events: backend → renderer.
+
+export const EVENTS = {
+  /** Samples changed by anyone (this window, another window, the CLI): refetch what you show. */
+  'samples.changed': object({ ids: array(id), reason: zodEnum(['chain', 'status', 'bulk', 'import', 'labels', 'analysis']) }),
+  'job.progress': jobProgress,
+  'job.finished': object({ jobId: string(), error: nullable(string()) }),
+} as const;
+
+export type EventName = keyof typeof EVENTS;
+export type EventPayload<E extends EventName> = Infer<(typeof EVENTS)[E]>;
+
+// ---------------------------------------------------------------------------------------------
+// Errors and the client every transport implements.
+
+export const API_ERROR_CODES = ['bad-request', 'not-found', 'conflict', 'unavailable', 'timeout', 'internal'] as const;
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
+export const apiErrorShape = object({ code: zodEnum(API_ERROR_CODES), message: string() });
+
+/** What a call rejects with, on every host. */
+export class ApiError extends Error {
+  constructor(readonly code: ApiErrorCode, message: string) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export interface ApiClient {
+  call<M extends MethodName>(method: M, request: MethodRequest<M>): Promise<MethodResponse<M>>;
+  /** Returns the unsubscribe function. */
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+}
+
+/** The backend side: one handler per method, given validated requests. */
+export type ApiHandlers = { [M in MethodName]: (request: MethodRequest<M>) => Promise<MethodResponse<M>> | MethodResponse<M> };
