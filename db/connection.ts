@@ -48,6 +48,14 @@ function configure(db: Database.Database, isReadonly: boolean): void {
     db.pragma('journal_mode = WAL');
     // FULL: a commit is on disk when it returns, so "saved" in the UI means saved.
     db.pragma('synchronous = FULL');
+    // 64 MiB of page cache (a bound, not an allocation). With the default 2 MB, an import's
+    // transaction overflows the cache and spills the same pages to the WAL again and again:
+    // 13,000 page writes for a 7,679-record file instead of about one per page.
+    db.pragma('cache_size = -65536');
+    // Statement journals (each multi-row INSERT inside an import's transaction keeps one, to
+    // undo just that statement on a constraint error) in memory instead of a temp file: they
+    // were 10,000 of an import's 13,000 write calls.
+    db.pragma('temp_store = MEMORY');
   }
 }
 

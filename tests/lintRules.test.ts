@@ -31,4 +31,13 @@ describe('folder import rules', () => {
   ])('%s may import what its layer allows', async (file, code) => {
     expect(await restrictedImports(file, code)).toEqual([]);
   });
+
+  it("refuses zod's z namespace and accepts named imports", async () => {
+    const lint = async (code: string) => {
+      const [result] = await eslint.lintText(code, { filePath: join(__dirname, '..', 'backend/x.ts') });
+      return (result?.messages ?? []).filter((message) => message.ruleId === 'no-restricted-syntax').map((message) => message.message);
+    };
+    expect((await lint("import { z } from 'zod';\nexport const x = z.string();\n")).join('\n')).toMatch(/not the z namespace/);
+    expect(await lint("import { string } from 'zod';\nexport const x = string();\n")).toEqual([]);
+  });
 });

@@ -2,44 +2,44 @@
 // codec, variable frame rate, audio. A bad file is an answer (`{ ok: false, reason }`), not a
 // throw: a batch of thousands of clips reports each bad one and carries on.
 import { stat } from 'node:fs/promises';
-import { z } from 'zod';
+import { array, boolean, enum as zodEnum, literal, looseObject, number, object, record, string, union, type infer as Infer } from 'zod';
 import { resolveFfmpeg } from './ffmpeg';
 import { mediaLimiter } from './pool';
 import { isAbortError, errorSummary, ProcessTimeoutError, runProcess, throwIfAborted } from './process';
 
-export const ClipProbe = z.object({
+export const ClipProbe = object({
   /** ffprobe's format name, e.g. "mov,mp4,m4a,3gp,3g2,mj2". */
-  container: z.string(),
-  durationSeconds: z.number().nonnegative(),
+  container: string(),
+  durationSeconds: number().nonnegative(),
   /** Presentation time of the first frame, seconds (non-zero in MPEG-TS, for example). */
-  startSeconds: z.number(),
+  startSeconds: number(),
   /** avg_frame_rate: frames / duration. */
-  averageFrameRate: z.number().nonnegative(),
+  averageFrameRate: number().nonnegative(),
   /** r_frame_rate: the lowest rate that represents every timestamp exactly. */
-  realFrameRate: z.number().nonnegative(),
-  frameCount: z.number().int().nonnegative(),
+  realFrameRate: number().nonnegative(),
+  frameCount: number().int().nonnegative(),
   /** header: the container's count (nb_frames); packets: counted; duration: estimated from duration × rate. */
-  frameCountMethod: z.enum(['header', 'packets', 'duration']),
-  width: z.number().int().positive(),
-  height: z.number().int().positive(),
+  frameCountMethod: zodEnum(['header', 'packets', 'duration']),
+  width: number().int().positive(),
+  height: number().int().positive(),
   /** The size a player shows: width and height swapped for a 90° or 270° rotation. */
-  displayWidth: z.number().int().positive(),
-  displayHeight: z.number().int().positive(),
+  displayWidth: number().int().positive(),
+  displayHeight: number().int().positive(),
   /** Degrees counter-clockwise, as the display matrix says (ffprobe's "rotation"), 0/90/180/270. */
-  rotation: z.union([z.literal(0), z.literal(90), z.literal(180), z.literal(270)]),
-  codec: z.string(),
-  pixelFormat: z.string().nullable(),
-  sampleAspectRatio: z.string().nullable(),
-  isVariableFrameRate: z.boolean(),
+  rotation: union([literal(0), literal(90), literal(180), literal(270)]),
+  codec: string(),
+  pixelFormat: string().nullable(),
+  sampleAspectRatio: string().nullable(),
+  isVariableFrameRate: boolean(),
   /** timestamps: packet times were compared (short clips); frame rates: r vs avg only. */
-  variableFrameRateEvidence: z.enum(['timestamps', 'frame rates']),
-  hasAudio: z.boolean(),
+  variableFrameRateEvidence: zodEnum(['timestamps', 'frame rates']),
+  hasAudio: boolean(),
   /** Bits per second of the whole file, when known. */
-  bitRate: z.number().nonnegative().nullable(),
-  fileSize: z.number().int().nonnegative(),
-  ffprobeVersion: z.string(),
+  bitRate: number().nonnegative().nullable(),
+  fileSize: number().int().nonnegative(),
+  ffprobeVersion: string(),
 });
-export type ClipProbe = z.infer<typeof ClipProbe>;
+export type ClipProbe = Infer<typeof ClipProbe>;
 
 export type ProbeFailureKind = 'missing' | 'error';
 export type ProbeResult = { ok: true; probe: ClipProbe } | { ok: false; kind: ProbeFailureKind; reason: string };
@@ -51,37 +51,33 @@ export interface ProbeOptions {
 }
 
 // ffprobe's JSON, only the fields used, everything optional: files lie about everything.
-const numeric = z.union([z.string(), z.number()]).optional();
-const FfprobeStream = z.looseObject({
-  codec_type: z.string().optional(),
-  codec_name: z.string().optional(),
-  width: z.number().optional(),
-  height: z.number().optional(),
-  pix_fmt: z.string().optional(),
-  sample_aspect_ratio: z.string().optional(),
-  r_frame_rate: z.string().optional(),
-  avg_frame_rate: z.string().optional(),
+const numeric = union([string(), number()]).optional();
+const FfprobeStream = looseObject({
+  codec_type: string().optional(),
+  codec_name: string().optional(),
+  width: number().optional(),
+  height: number().optional(),
+  pix_fmt: string().optional(),
+  sample_aspect_ratio: string().optional(),
+  r_frame_rate: string().optional(),
+  avg_frame_rate: string().optional(),
   nb_frames: numeric,
   nb_read_packets: numeric,
   duration: numeric,
   start_time: numeric,
   bit_rate: numeric,
-  disposition: z.looseObject({ attached_pic: z.number().optional() }).optional(),
-  tags: z.record(z.string(), z.string()).optional(),
-  side_data_list: z.array(z.looseObject({ side_data_type: z.string().optional(), rotation: z.number().optional() })).optional(),
+  disposition: looseObject({ attached_pic: number().optional() }).optional(),
+  tags: record(string(), string()).optional(),
+  side_data_list: array(looseObject({ side_data_type: string().optional(), rotation: number().optional() })).optional(),
 });
-const FfprobeOutput = z.looseObject({
-  streams: z.array(FfprobeStream).optional(),
-  format: z
-    .looseObject({ format_name: z.string().optional(), duration: numeric, start_time: numeric, bit_rate: numeric, probe_score: z.number().optional() })
-    .optional(),
+const FfprobeOutput = looseObject({
+  streams: array(FfprobeStream).optional(),
+  format: looseObject({ format_name: string().optional(), duration: numeric, start_time: numeric, bit_rate: numeric, probe_score: number().optional() }).optional(),
 });
-const FfprobePackets = z.looseObject({
-  packets: z
-    .array(z.looseObject({ pts_time: numeric, dts_time: numeric, flags: z.string().optional(), pos: numeric, size: numeric }))
-    .optional(),
+const FfprobePackets = looseObject({
+  packets: array(looseObject({ pts_time: numeric, dts_time: numeric, flags: string().optional(), pos: numeric, size: numeric })).optional(),
 });
-type FfprobeStream = z.infer<typeof FfprobeStream>;
+type FfprobeStream = Infer<typeof FfprobeStream>;
 
 const DEFAULT_TIMEOUT_MS = 20_000;
 // Reading every packet's timestamp costs ~1 ms per 100 packets: worth it for the clips this
@@ -216,7 +212,7 @@ async function probeReadableFile(path: string, fileSize: number, ffprobeVersion:
     const crashed = result.signal !== null ? ` (ffprobe crashed: ${result.signal})` : '';
     return failure('error', `is not a readable video: ${detail || 'ffprobe could not read it'}${crashed}`);
   }
-  let output: z.infer<typeof FfprobeOutput>;
+  let output: Infer<typeof FfprobeOutput>;
   try {
     output = FfprobeOutput.parse(JSON.parse(result.stdout.toString('utf8')));
   } catch {

@@ -27,6 +27,14 @@ describe('parseJsonRecords', () => {
     expect(parsed.style.indent).toBe(2);
   });
 
+  it('finds records and their lines in an object container, out of order too, with brackets inside strings', () => {
+    const text = '{\n  "meta": {"x": "]}["},\n  "results": [\n    {"a": "\\"}"},\n\n    {"a": [1, {"b": "{"}]}\n  ]\n}\n';
+    const parsed = parseJsonRecords(text, 'r.json', ['results']);
+    expect(parsed.layout).toEqual({ kind: 'object', key: 'results' });
+    expect(parsed.records.map((r) => r.raw)).toEqual(['{"a": "\\"}"}', '{"a": [1, {"b": "{"}]}']);
+    expect([parsed.records[1]?.line, parsed.records[0]?.line]).toEqual([6, 4]);
+  });
+
   it('reads JSON Lines, skipping blank lines and CRLF endings', () => {
     const text = '{"a": 1}\r\n\n{"a": "}{"}\n';
     const parsed = parseJsonRecords(text, 'f.jsonl');
