@@ -93,3 +93,6 @@ for (const row of rows) {
 }
 console.log('\nanalyzer average precision per primitive, % (Table-1 layout)\n' + analyzer.table);
 rmSync(work, { recursive: true, force: true });
+
+// The studio in headless Chromium: frame scrubbing vs <video> seeking, Library at 100k samples.
+execFileSync(node, [join(root, 'bench', 'studio.mjs')], { stdio: 'inherit' });

@@ -59,6 +59,32 @@ describe('migrations', () => {
     raw.close();
   });
 
+  it('keeps the clips of a version-2 file through migration 3 (clip analyses)', () => {
+    const path = join(tempDir(), 'p.frustum');
+    const raw = track(new Database(path));
+    raw.pragma('foreign_keys = ON');
+    migrate(raw, path, { target: 2 });
+    raw.prepare("INSERT INTO clips(name, ref, file_path, media_status, content_hash, probe, created_at, file_size) VALUES ('a.mp4', 'video/a.mp4', '/v/a.mp4', 'ok', 'abc', '{}', 'then', 10)").run();
+    migrate(raw, path, { target: 3 });
+    expect(raw.prepare('SELECT name, content_hash, file_size FROM clips').all()).toEqual([{ name: 'a.mp4', content_hash: 'abc', file_size: 10 }]);
+    expect(raw.prepare('SELECT count(*) AS n FROM clip_analyses').get()).toEqual({ n: 0 });
+    const insert = raw.prepare(`INSERT OR REPLACE INTO clip_analyses(clip_id, analyzer, analyzer_version, settings, content_hash, clip_fps,
+      scores, evidence, summary, timeline, segments, created_at) VALUES (?, 'frustum-analyzer', ?, '{}', 'abc', ?, '{}', '{}', '{}', '[]', '[]', 'now')`);
+    insert.run(1, '1', 25);
+    insert.run(1, '2', 25);
+    // The same clip, version, settings and content replace their row, which gets the highest id.
+    insert.run(1, '1', 30);
+    expect(raw.prepare('SELECT id, analyzer_version, clip_fps FROM clip_analyses ORDER BY id').all()).toEqual([
+      { id: 2, analyzer_version: '2', clip_fps: 25 },
+      { id: 3, analyzer_version: '1', clip_fps: 30 },
+    ]);
+    // STRICT, the clip must exist, and a clip's own rate is positive.
+    expect(() => insert.run(1, '3', 'fast')).toThrow(/cannot store TEXT value in REAL column/);
+    expect(() => insert.run(99, '1', 25)).toThrow(/FOREIGN KEY/);
+    expect(() => insert.run(1, '4', 0)).toThrow(/CHECK constraint/);
+    raw.close();
+  });
+
   it('refuses a file whose migration history was edited', () => {
     const path = join(tempDir(), 'p.frustum');
     createProject(path).close();

@@ -11,7 +11,8 @@ function grouped(db: ReadableDB, sql: string): Counts {
 }
 
 export interface ProjectCounts {
-  clips: { total: number; byStatus: Counts };
+  /** analyzed: clips with a stored analyzer reading (clip_analyses). */
+  clips: { total: number; byStatus: Counts; analyzed: number };
   samples: {
     total: number;
     byKind: Counts;
@@ -32,6 +33,7 @@ export function projectCounts(db: ReadableDB): ProjectCounts {
     clips: {
       total: count('SELECT count(*) AS n FROM clips'),
       byStatus: grouped(db, 'SELECT media_status AS value, count(*) AS n FROM clips GROUP BY 1 ORDER BY 1'),
+      analyzed: count('SELECT count(DISTINCT clip_id) AS n FROM clip_analyses'),
     },
     samples: {
       total: count('SELECT count(*) AS n FROM samples'),

@@ -2,7 +2,7 @@
 // in tens of milliseconds, and resolving node_modules file by file costs more than the work.
 // Commands are split into lazy chunks so a command loads only what it uses.
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { copyFileSync, rmSync } from 'node:fs';
 
 rmSync(new URL('../dist/cli', import.meta.url), { recursive: true, force: true });
 rmSync(new URL('../dist/bench', import.meta.url), { recursive: true, force: true });
@@ -28,7 +28,7 @@ await build({
 
 // Benchmark helpers that run backend code in process (`npm run bench`).
 await build({
-  entryPoints: { prepare: 'bench/prepare.ts', scoreInProcess: 'bench/scoreInProcess.ts', filmstrip: 'bench/filmstrip.ts', analyzer: 'bench/analyzer.ts' },
+  entryPoints: { prepare: 'bench/prepare.ts', scoreInProcess: 'bench/scoreInProcess.ts', filmstrip: 'bench/filmstrip.ts', analyzer: 'bench/analyzer.ts', studioPrepare: 'bench/studioPrepare.ts' },
   outdir: 'dist/bench',
   bundle: true,
   format: 'esm',
@@ -38,5 +38,56 @@ await build({
   banner: {
     js: "import { createRequire as __frustumCreateRequire } from 'node:module'; const require = __frustumCreateRequire(import.meta.url);",
   },
+  logLevel: 'warning',
+});
+
+// The React renderer (web mode and Electron): one ES module and one stylesheet with fixed names,
+// referenced by a static index.html. No inline script or style anywhere, for the strict CSP.
+rmSync(new URL('../dist/renderer', import.meta.url), { recursive: true, force: true });
+await build({
+  entryPoints: { app: 'renderer/main.tsx' },
+  outdir: 'dist/renderer',
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: ['chrome120'],
+  jsx: 'automatic',
+  minify: true,
+  sourcemap: 'linked',
+  define: { 'process.env.NODE_ENV': '"production"' },
+  logLevel: 'warning',
+});
+copyFileSync(new URL('../renderer/index.html', import.meta.url), new URL('../dist/renderer/index.html', import.meta.url));
+
+// ---- Electron host (main/electron) and its preload (preload/): issue #4's desktop app.
+// `electron` stays external (Electron provides it at run time; nothing here requires it during
+// the build, so building works where Electron's binary was never downloaded). Main is an ES
+// module like the CLI; the preload runs sandboxed, where Electron loads it as a CommonJS script
+// with a limited `require`, so it is one self-contained CommonJS file.
+rmSync(new URL('../dist/electron', import.meta.url), { recursive: true, force: true });
+rmSync(new URL('../dist/preload', import.meta.url), { recursive: true, force: true });
+await build({
+  entryPoints: { main: 'main/electron/main.ts' },
+  outdir: 'dist/electron',
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node22',
+  sourcemap: 'linked',
+  external: ['electron', 'better-sqlite3', 'onnxruntime-node', '@tensorflow/*'],
+  banner: {
+    js: "import { createRequire as __frustumCreateRequire } from 'node:module'; const require = __frustumCreateRequire(import.meta.url);",
+  },
+  logLevel: 'warning',
+});
+await build({
+  entryPoints: { preload: 'preload/preload.ts' },
+  outdir: 'dist/preload',
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node22',
+  external: ['electron'],
   logLevel: 'warning',
 });

@@ -2,10 +2,11 @@
 // clips with exact ground truth (`frustum demo`), then the same commands on the bundled
 // CameraBench sample (examples/camerabench-sample); no server to install, no model to
 // download. Each step is a `frustum` command, printed before it runs so it can be repeated by
-// hand. (The desktop window arrives with the studio issue; until then this is the
-// command-line studio.)
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+// hand. Then it opens the studio on the demo project: the Electron window when Electron's
+// binary is installed, else the web mode (`frustum serve`) in the browser. With CI=true or
+// `--no-studio` it stops after the pipeline, so scripted runs terminate.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
@@ -42,3 +43,44 @@ frustum('import', sampleProject, join(sample, 'questions.json'), join(sample, 'c
 frustum('validate', join(sample, 'sft.json'), '--limit', '5');
 
 console.log(`\nThe demo project is ${rel(project)} (clips in ${rel(join(demo, 'demo-clips'))}); exports are in ${rel(join(demo, 'export'))} (LLaMA-Factory reads dataset_info.json there).`);
+
+// ---- the studio
+if (process.env.CI === 'true' || process.argv.includes('--no-studio')) {
+  console.log('\nOpen the studio on it with: npm run serve -- demo/demo.frustum  (or: node bin/frustum.js serve demo/demo.frustum)');
+} else {
+  openStudio();
+}
+
+/**
+ * The Electron binary's path when it was downloaded (electron's install script writes its
+ * relative path to node_modules/electron/path.txt), else null. Found without requiring
+ * 'electron', which would try to download it.
+ */
+function electronBinary() {
+  const folder = join(root, 'node_modules', 'electron');
+  try {
+    const relativePath = readFileSync(join(folder, 'path.txt'), 'utf8').trim();
+    const binary = join(folder, 'dist', relativePath);
+    return relativePath !== '' && existsSync(binary) ? binary : null;
+  } catch {
+    return null;
+  }
+}
+
+function openStudio() {
+  const binary = electronBinary();
+  let child;
+  if (binary) {
+    console.log(`\n$ electron dist/electron/main.js ${rel(project)}`);
+    child = spawn(binary, [join(root, 'dist', 'electron', 'main.js'), project], { stdio: 'inherit' });
+  } else {
+    console.log("\nElectron's binary is not installed (node_modules/electron/dist is missing), so the studio opens in your browser instead.");
+    console.log(`$ frustum serve ${rel(project)}   (Ctrl+C stops it)`);
+    child = spawn(process.execPath, [join(root, 'bin', 'frustum.js'), 'serve', project], { stdio: 'inherit' });
+  }
+  // Ctrl+C reaches the child by itself (same process group): just wait for it to close the
+  // project. A SIGTERM sent to this script alone is passed on.
+  process.on('SIGINT', () => undefined);
+  process.on('SIGTERM', () => child.kill('SIGTERM'));
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
+}

@@ -3,6 +3,9 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { makePatternClip } from '../backend/media/testClips';
+import { primitiveInfo, type Primitive } from '../common/camerabench/primitives';
+import { sftUserContent } from '../common/formats/prompts';
 import { syntheticRl, syntheticSft } from './fixtures/syntheticDatasets';
 import { frustum, frustumJson } from './support/cli';
 import { tempDir } from './support/tempDir';
@@ -92,6 +95,55 @@ describe('frustum', () => {
     expect(result.code).toBe(3);
     expect(result.json.ok).toBe(false);
     expect(result.json.findings.some((finding) => finding.record === 2)).toBe(true);
+  });
+
+  it('stores readings, reuses them, and checks chains against them in validate and stats', async () => {
+    const { folder, project } = setup();
+    const clips = join(folder, 'clips');
+    mkdirSync(clips);
+    await makePatternClip(clips, 'cellauto', 'pan-right');
+    await makePatternClip(clips, 'cellauto', 'still');
+    const record = (clip: string, primitive: Primitive, chain: string) => ({
+      messages: [{ role: 'user', content: sftUserContent(primitiveInfo(primitive).question, ['A. No', 'B. Yes']) }, { role: 'assistant', content: chain }],
+      videos: [`clips/${clip}`],
+    });
+    const wrong = '<observation>The pattern drifts to the left.</observation><think>So the camera pans left.</think><answer>B</answer>';
+    const sft = write(join(folder, 'sft.json'), [
+      record('cellauto-pan-right.mp4', 'Pan_Right', '<observation>The pattern drifts to the left, the same everywhere.</observation><think>Uniform drift without parallax is a rotation: the camera pans right.</think><answer>B</answer>'),
+      record('cellauto-pan-right.mp4', 'Pan_Left', wrong),
+      record('cellauto-still.mp4', 'Static', '<observation>Nothing in the picture changes.</observation><think>The camera remains static.</think><answer>B</answer>'),
+    ]);
+    expect(frustumJson(['import', project, sft, '--videos', folder]).json).toMatchObject({ ok: true, samplesAdded: 3, clipsMissing: 0 });
+    // Checked alone, the file is fine: every chain agrees with its own answer.
+    expect(frustum(['validate', sft]).code).toBe(0);
+    // Nothing analyzed yet: nothing to contradict.
+    expect(frustum(['validate', project]).code).toBe(0);
+
+    type Analyzed = { clips: { analyzed: number; reused: number; failed: number } };
+    expect(frustumJson<Analyzed>(['analyze', project]).json.clips).toEqual({ analyzed: 2, reused: 0, failed: 0, notOnDisk: 0 });
+    const again = frustum(['analyze', project]);
+    expect(again.stdout).toMatch(/clips reused .*\s2$/m);
+    expect(frustumJson<Analyzed>(['analyze', project, '--force']).json.clips).toMatchObject({ analyzed: 2, reused: 0 });
+    // Other settings are another reading; going back to the first settings reuses the stored one.
+    expect(frustumJson<Analyzed>(['analyze', project, '--fps', '6']).json.clips).toMatchObject({ analyzed: 2, reused: 0 });
+    expect(frustumJson<Analyzed>(['analyze', project]).json.clips).toMatchObject({ analyzed: 0, reused: 2 });
+
+    type Validated = { ok: boolean; errors: number; findings: Array<{ file: string; record: number; code: string; section: string; start: number; end: number; kind: string; message: string; clip: string }> };
+    const validated = frustumJson<Validated>(['validate', project, sft]);
+    expect(validated.code).toBe(3);
+    const found = validated.json.findings.filter((finding) => finding.code === 'contradicts-analysis');
+    expect(found.map((finding) => [finding.record, finding.section, finding.kind])).toEqual([[2, 'think', 'opposite-direction'], [2, 'answer', 'answer']]);
+    expect(wrong.slice(found[0]!.start, found[0]!.end)).toBe('pans left');
+    expect(found[0]!.message).toMatch(/says "pans left"; measured: the content drifts left.* → pan right \(score (?:0\.[89]\d|1\.00)\)/);
+    expect(found[0]!.clip).toBe('cellauto-pan-right.mp4');
+    // The file's own findings are as before: none.
+    expect(validated.json.findings.filter((finding) => finding.file === sft)).toEqual([]);
+    expect(frustum(['validate', project]).stdout).toMatch(/error: .*p\.frustum, sample 2 \(clip cellauto-pan-right\.mp4\): think: says "pans left"/);
+
+    const stats = frustumJson<{ clips: { analyzed: number }; contradictions: { chains: number; total: number; checked: number; byKind: Record<string, number> } }>(['stats', project]);
+    expect(stats.json.clips.analyzed).toBe(2);
+    expect(stats.json.contradictions).toMatchObject({ chains: 1, total: 2, checked: 3, byKind: { 'opposite-direction': 1, answer: 1, 'absent-motion': 0, 'not-static': 0, 'denied-motion': 0 } });
+    expect(frustum(['stats', project]).stdout).toMatch(/contradictions with the analyzer: 1 chain\(s\), 2 claim\(s\)/);
   });
 
   it('computes rewards line by line as the trainer does', () => {

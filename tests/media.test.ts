@@ -3,6 +3,8 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { makePatternClip, PATTERN_MOTIONS, PATTERN_SOURCES, type PatternMotion } from '../backend/media/testClips';
+import { PRIMITIVES, type Primitive } from '../common/camerabench/primitives';
 import { frustum, frustumJson } from './support/cli';
 import { tempDir } from './support/tempDir';
 
@@ -72,8 +74,10 @@ describe('frustum synth, import, probe, doctor', () => {
     expect(analyzed.code, analyzed.stderr).toBe(0);
     // The questions came without chains: the analyzer drafts one per question, once.
     expect(analyzed.json.drafts).toEqual({ saved: 30, keptPersonText: 0 });
-    const again = frustumJson<{ drafts: { saved: number; keptPersonText: number } }>(['analyze', project]);
+    const again = frustumJson<{ drafts: { saved: number; keptPersonText: number }; clips: { analyzed: number; reused: number } }>(['analyze', project]);
     expect(again.json.drafts).toEqual({ saved: 0, keptPersonText: 0 });
+    // The clips did not change: their stored readings are reused, not measured again.
+    expect(again.json.clips).toMatchObject({ analyzed: 0, reused: 2 });
     const stats = frustumJson<{ samples: { withChain: number }; lint: Record<string, number> }>(['stats', project]);
     expect(stats.json.samples.withChain).toBe(30);
     const files = readdirSync(scores).map((name) => join(scores, name));
@@ -81,6 +85,41 @@ describe('frustum synth, import, probe, doctor', () => {
     const graded = frustumJson<{ camerabench: { splits: unknown[] } }>(['score', ...files]);
     expect(graded.code).toBe(0);
     expect(graded.json.camerabench.splits).toHaveLength(15);
+  });
+
+  // Clips our renderer did not make: a window moving over ffmpeg's own test patterns. Moving a
+  // crop window over a flat picture is, strictly, travel past a flat wall; but every point is at
+  // the same depth, so there is no parallax to reveal the travel, and the image motion is that
+  // of a pan up to the rotation's slight stretch toward the edges. The analyzer's rule
+  // (DESIGN.md: no parallax → rotation) reads it as a pan, which is what a person watching it
+  // would say: content drifting left is a pan right. A window narrowing about its centre and
+  // scaled back up is a zoom in (one factor at every depth); a still window is static.
+  it('reads pans, zooms and stillness over ffmpeg test patterns', async () => {
+    const folder = tempDir();
+    const expected: Record<PatternMotion, { top: Primitive; clearlyAbsent: Primitive[] }> = {
+      'pan-right': { top: 'Pan_Right', clearlyAbsent: ['Pan_Left', 'Move_Left', 'Tilt_Up', 'Tilt_Down', 'Static'] },
+      'zoom-in': { top: 'Zoom_In', clearlyAbsent: ['Zoom_Out', 'Move_Out', 'Pan_Left', 'Pan_Right', 'Static'] },
+      still: { top: 'Static', clearlyAbsent: PRIMITIVES.filter((primitive) => primitive !== 'Static') },
+    };
+    const clips: Array<{ path: string; motion: PatternMotion }> = [];
+    for (const source of PATTERN_SOURCES) {
+      for (const motion of PATTERN_MOTIONS) clips.push({ path: await makePatternClip(folder, source, motion), motion });
+    }
+    const analyzed = frustumJson<{ clips: Array<{ path: string; ok: boolean; reading?: { scores: Record<Primitive, number> }; error?: string }> }>([
+      'analyze', ...clips.map((clip) => clip.path),
+    ]);
+    expect(analyzed.code, analyzed.stderr).toBe(0);
+    for (const [index, clip] of clips.entries()) {
+      const result = analyzed.json.clips[index]!;
+      expect(result.path).toBe(clip.path);
+      expect(result.ok, result.error).toBe(true);
+      const scores = result.reading!.scores;
+      const { top, clearlyAbsent } = expected[clip.motion];
+      const ranked = [...PRIMITIVES].sort((left, right) => scores[right] - scores[left]);
+      expect(ranked[0], `${clip.path}: ${JSON.stringify(scores)}`).toBe(top);
+      expect(scores[top], clip.path).toBeGreaterThanOrEqual(0.85);
+      for (const primitive of clearlyAbsent) expect(scores[primitive], `${clip.path}: ${primitive}`).toBeLessThan(0.2);
+    }
   });
 
   it('says which ffmpeg runs', () => {

@@ -110,6 +110,26 @@ describe('filmstrip', () => {
   });
 });
 
+describe('allFrames', () => {
+  it.each([
+    ['mp4 with B-frames', 'numbered'],
+    ['variable frame rate', 'variableRate'],
+    ['MPEG-TS, no index', 'numberedTs'],
+  ] as const)('extracts every frame in one pass, file i being exactly frame i: %s', async (_, which) => {
+    const cache = createFrameCache({ root: tempDir() });
+    const set = await cache.allFrames(clips[which], { width: 64 });
+    expect(set).not.toBeNull();
+    expect(set?.files).toHaveLength(NUMBERED_FRAMES);
+    const numbers = SAMPLED.map((index) => frameNumberOf(grayAt(set?.files[index] ?? '', 64, [[32, 24]])[0] as number));
+    expect(numbers).toEqual(SAMPLED);
+    // Same bytes as the exact single-frame path, at the same size and quality.
+    const single = await cache.frameAt(clips[which], 17, { width: 64, format: 'jpeg' });
+    expect(frameNumberOf(grayAt(single.file, 64, [[32, 24]])[0] as number)).toBe(17);
+    const again = await cache.allFrames(clips[which], { width: 64 });
+    expect(again?.files).toEqual(set?.files);
+  });
+});
+
 describe('readGrayFrames', () => {
   it('decodes grayscale frames at a rate and width into memory', async () => {
     const result = await readGrayFrames(clips.numbered, { fps: 25, width: 32 });

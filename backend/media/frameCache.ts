@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { z } from 'zod';
+import { array, literal, number, object, string, type infer as Infer } from 'zod';
 import { InputError } from '../../common/errors';
 import { checkFfmpeg, exactFrameArguments, outputSize, requireProbe, runFfmpeg, scaleFilter, wholeClipTimeoutMs, type Size, type SizeRequest } from './decode';
 import { fileIdentity, hashFile } from './hash';
@@ -70,36 +70,36 @@ export interface FilmstripRequest extends ProgressOptions {
   quality?: number;
 }
 
-export const FilmstripLayout = z.object({
-  version: z.literal(1),
-  tileWidth: z.number().int().positive(),
-  tileHeight: z.number().int().positive(),
-  columns: z.number().int().positive(),
-  rows: z.number().int().positive(),
-  step: z.number().int().positive(),
+export const FilmstripLayout = object({
+  version: literal(1),
+  tileWidth: number().int().positive(),
+  tileHeight: number().int().positive(),
+  columns: number().int().positive(),
+  rows: number().int().positive(),
+  step: number().int().positive(),
   /** Frames in the clip (tiles show every `step`-th of them). */
-  frameCount: z.number().int().positive(),
+  frameCount: number().int().positive(),
   /** Sprite image file names, in the layout's folder. */
-  sprites: z.array(z.string()),
-  tiles: z.array(
-    z.object({
-      frame: z.number().int().nonnegative(),
-      timestamp: z.number(),
-      sprite: z.number().int().nonnegative(),
-      x: z.number().int().nonnegative(),
-      y: z.number().int().nonnegative(),
+  sprites: array(string()),
+  tiles: array(
+    object({
+      frame: number().int().nonnegative(),
+      timestamp: number(),
+      sprite: number().int().nonnegative(),
+      x: number().int().nonnegative(),
+      y: number().int().nonnegative(),
     }),
   ),
 });
-export type FilmstripLayout = z.infer<typeof FilmstripLayout>;
+export type FilmstripLayout = Infer<typeof FilmstripLayout>;
 export type Filmstrip = FilmstripLayout & { directory: string; spriteFiles: string[] };
 
-const FrameSetIndex = z.object({
-  version: z.literal(1),
-  fps: z.number(),
-  width: z.number(),
-  height: z.number(),
-  frames: z.array(z.object({ file: z.string(), timestamp: z.number() })),
+const FrameSetIndex = object({
+  version: literal(1),
+  fps: number(),
+  width: number(),
+  height: number(),
+  frames: array(object({ file: string(), timestamp: number() })),
 });
 
 export interface FrameCacheOptions {
@@ -115,7 +115,35 @@ export interface FrameCache {
   filmstrip(clip: ClipSource, request?: FilmstripRequest): Promise<Filmstrip>;
   /** Presentation timestamps (seconds, as in the file) of every frame, in frame order. */
   frameTimestamps(clip: ClipSource, options?: { signal?: AbortSignal }): Promise<number[]>;
+  /**
+   * Every frame of the clip as a JPEG file, in one ffmpeg pass (the studio's scrubber reads
+   * them as files instead of starting a decoder per frame). Null when the decoder yields a
+   * different number of frames than the clip has packets (a damaged file): then the index of a
+   * file would not be the frame's index, and callers fall back to frameAt.
+   */
+  allFrames(clip: ClipSource, request?: AllFramesRequest): Promise<AllFrames | null>;
 }
+
+export interface AllFramesRequest extends SizeRequest, ProgressOptions {
+  quality?: number;
+}
+
+export interface AllFrames {
+  directory: string;
+  width: number;
+  height: number;
+  /** File of frame i at position i. */
+  files: string[];
+}
+
+const AllFramesIndex = object({
+  version: literal(1),
+  width: number(),
+  height: number(),
+  files: array(string()),
+  /** Frames the clip has (its packets); a different count of files means the set is unusable. */
+  frameCount: number(),
+});
 
 const CACHE_VERSION = 'v1';
 
@@ -246,7 +274,7 @@ export function createFrameCache(options: FrameCacheOptions = {}): FrameCache {
         const file = join(clip.folder, 'timestamps.json');
         const cached = await readIfPresent(file);
         if (cached !== null) {
-          const parsed = z.array(z.number()).safeParse(JSON.parse(cached.toString('utf8')));
+          const parsed = array(number()).safeParse(JSON.parse(cached.toString('utf8')));
           if (parsed.success) return parsed.data;
         }
         const scan = await scanPackets(clip.path, clip.probe.fileSize, { signal });
@@ -302,7 +330,7 @@ export function createFrameCache(options: FrameCacheOptions = {}): FrameCache {
     const size = outputSize(ready.probe, request);
     const directory = join(ready.folder, `fps${request.fps}-${size.width}x${size.height}-q${quality}`);
     const indexFile = join(directory, 'index.json');
-    const describe = (index: z.infer<typeof FrameSetIndex>): FrameSet => ({
+    const describe = (index: Infer<typeof FrameSetIndex>): FrameSet => ({
       directory,
       fps: index.fps,
       width: index.width,
@@ -315,7 +343,7 @@ export function createFrameCache(options: FrameCacheOptions = {}): FrameCache {
       if (parsed.success) return describe(parsed.data);
     }
     const total = Math.max(1, Math.ceil(ready.probe.durationSeconds * request.fps));
-    let index: z.infer<typeof FrameSetIndex> | null = null;
+    let index: Infer<typeof FrameSetIndex> | null = null;
     await fillFolder(directory, async (temporary) => {
       const result = await runFfmpeg(
         ['-i', ready.path, '-map', '0:v:0', '-vf', `fps=${request.fps}:round=up,${scaleFilter(size)}`, '-q:v', String(quality), '-start_number', '0', '-progress', 'pipe:1', '-nostats', join(temporary, '%06d.jpg')],
@@ -400,5 +428,38 @@ export function createFrameCache(options: FrameCacheOptions = {}): FrameCache {
     return timestampsOf(await prepare(clip, options.signal), options.signal);
   }
 
-  return { root, frameAt, framesAtFps, filmstrip, frameTimestamps };
+  async function allFrames(clip: ClipSource, request: AllFramesRequest = {}): Promise<AllFrames | null> {
+    const quality = checkQuality(request.quality);
+    const ready = await prepare(clip, request.signal);
+    const timestamps = await timestampsOf(ready, request.signal);
+    const size = outputSize(ready.probe, request);
+    const directory = join(ready.folder, `all-${size.width}x${size.height}-q${quality}`);
+    const indexFile = join(directory, 'index.json');
+    const describe = (index: Infer<typeof AllFramesIndex>): AllFrames | null =>
+      index.files.length !== index.frameCount ? null : { directory, width: index.width, height: index.height, files: index.files.map((file) => join(directory, file)) };
+    const cached = await readIfPresent(indexFile);
+    if (cached !== null) {
+      const parsed = AllFramesIndex.safeParse(JSON.parse(cached.toString('utf8')));
+      if (parsed.success) return describe(parsed.data);
+    }
+    await fillFolder(directory, async (temporary) => {
+      // Passthrough keeps every decoded frame once, in decode-output order n = frame index (as
+      // the filmstrip picks them), so file i is exactly what frameAt(i) returns.
+      const result = await runFfmpeg(
+        ['-i', ready.path, '-map', '0:v:0', '-vf', scaleFilter(size), '-vsync', 'passthrough', '-q:v', String(quality), '-start_number', '0', '-progress', 'pipe:1', '-nostats', join(temporary, '%06d.jpg')],
+        { timeoutMs: wholeClipTimeoutMs(ready.probe), signal: request.signal, onStdout: progressReader(timestamps.length, request.onProgress) },
+      );
+      checkFfmpeg(result, ready.path, 'extracting every frame');
+      const files = (await readdir(temporary)).filter((name) => name.endsWith('.jpg')).sort();
+      const index: Infer<typeof AllFramesIndex> = { version: 1, width: size.width, height: size.height, files, frameCount: timestamps.length };
+      await writeFile(join(temporary, 'index.json'), JSON.stringify(index));
+    });
+    request.onProgress?.(timestamps.length, timestamps.length);
+    const written = await readIfPresent(indexFile);
+    const parsed = written !== null ? AllFramesIndex.safeParse(JSON.parse(written.toString('utf8'))) : null;
+    if (!parsed?.success) throw new Error(`frame set ${directory} was not written`);
+    return describe(parsed.data);
+  }
+
+  return { root, frameAt, framesAtFps, filmstrip, frameTimestamps, allFrames };
 }

@@ -12,7 +12,7 @@ export type { FileIdentity } from './hash';
 export { readGrayFrames } from './grayFrames';
 export type { GrayFrames, GrayFramesRequest } from './grayFrames';
 export { createFrameCache, defaultCacheRoot, osCacheRoot, FilmstripLayout } from './frameCache';
-export type { ClipSource, FrameCache, FrameCacheOptions, FrameFormat, FrameImage, FrameRequest, FrameSet, FpsRequest, Filmstrip, FilmstripRequest } from './frameCache';
+export type { AllFrames, AllFramesRequest, ClipSource, FrameCache, FrameCacheOptions, FrameFormat, FrameImage, FrameRequest, FrameSet, FpsRequest, Filmstrip, FilmstripRequest } from './frameCache';
 export { outputSize } from './decode';
 export { createLimiter, mapPool, mediaLimiter, defaultConcurrency } from './pool';
 export type { Limiter, MapPoolOptions } from './pool';

@@ -3,7 +3,7 @@
 // says which frame it came from (H.264 at this quality keeps flat levels within ±2).
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveFfmpeg } from './ffmpeg';
@@ -88,4 +88,64 @@ export async function makeTestClips(): Promise<TestClips> {
     missing: path('absent.mp4'),
     remove: () => rmSync(folder, { recursive: true, force: true }),
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Camera moves over ffmpeg's own test patterns: clips our renderer did not make (issue #3,
+// "Done means"), with a known motion. A still frame of a lavfi source is the "world"; a
+// 480×272 window moves over it (pan), narrows about its centre and is scaled back up (zoom), or
+// stays put (still). Two sources: the Mandelbrot set (detail only along its boundary, on one
+// side of the frame) and a rule-30 cellular automaton blown up to 8-pixel blocks (corners
+// everywhere).
+
+export const PATTERN_SOURCES = ['mandelbrot', 'cellauto'] as const;
+export type PatternSource = (typeof PATTERN_SOURCES)[number];
+export const PATTERN_MOTIONS = ['pan-right', 'zoom-in', 'still'] as const;
+export type PatternMotion = (typeof PATTERN_MOTIONS)[number];
+
+/** The window's speed for 'pan-right': pixels of the 1280-wide pattern per second (12.5 % of the window's width). */
+export const PATTERN_PAN_PIXELS_PER_SECOND = 60;
+/** The window narrows so the content grows by this fraction of its size per second for 'zoom-in'. */
+export const PATTERN_ZOOM_PER_SECOND = 0.15;
+
+const PATTERN_IMAGES: Record<PatternSource, string> = {
+  mandelbrot: 'mandelbrot=s=1280x720',
+  // Frame 120: the automaton has filled the 90 rows; a fixed seed keeps it the same every run.
+  cellauto: 'cellauto=s=160x90:rule=30:random_fill_ratio=0.5:random_seed=7,select=eq(n\\,120),scale=1280:720:flags=neighbor',
+};
+
+function patternFilter(motion: PatternMotion): string {
+  switch (motion) {
+    case 'pan-right':
+      // The window slides right, so the content drifts left: what a camera panning right sees.
+      return `crop=480:272:x='100+t*${PATTERN_PAN_PIXELS_PER_SECOND}':y=200`;
+    case 'zoom-in': {
+      // Scale the whole pattern up over time and keep the centre window: every point moves away
+      // from the centre by the same factor. crop's in_w is fixed when the filter is configured,
+      // so the window's position is computed from t, not from in_w.
+      const grow = `(1+${PATTERN_ZOOM_PER_SECOND}*t)`;
+      return `scale=w='trunc(1280*${grow}/2)*2':h='trunc(720*${grow}/2)*2':eval=frame,crop=480:272:x='(1280*${grow}-480)/2':y='(720*${grow}-272)/2'`;
+    }
+    case 'still':
+      return 'crop=480:272:x=400:y=220';
+  }
+}
+
+/**
+ * Renders `${source}-${motion}.mp4` (480×272, 25 fps, H.264) into `folder` and returns its
+ * path; the pattern image is made once per folder.
+ */
+export async function makePatternClip(folder: string, source: PatternSource, motion: PatternMotion, seconds = 2): Promise<string> {
+  const { ffmpeg } = await resolveFfmpeg();
+  const run = (...args: string[]): void => {
+    execFileSync(ffmpeg.path, ['-nostdin', '-v', 'error', '-y', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  };
+  const image = join(folder, `${source}.png`);
+  if (!existsSync(image)) run('-f', 'lavfi', '-i', PATTERN_IMAGES[source], '-frames:v', '1', image);
+  const clip = join(folder, `${source}-${motion}.mp4`);
+  run(
+    '-loop', '1', '-framerate', '25', '-i', image, '-t', String(seconds),
+    '-vf', `${patternFilter(motion)},format=yuv420p`, '-c:v', 'libx264', '-crf', '18', clip,
+  );
+  return clip;
 }

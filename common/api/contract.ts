@@ -40,6 +40,11 @@ export const libraryFilter = object({
   /** Samples whose clip is in more than one split (a hygiene warning). */
   clipInSeveralSplits: optional(boolean()),
   sampleIds: optional(array(id).max(100_000)),
+  /**
+   * Added by the renderer (Stats' chain-length histogram links here): current-chain word count
+   * in [min, max); either bound may be left out.
+   */
+  chainLength: optional(object({ min: optional(number().nonnegative()), max: optional(number().nonnegative()) })),
 });
 export type LibraryFilter = Infer<typeof libraryFilter>;
 

@@ -2,6 +2,8 @@
 // that has shipped: project files record each applied migration's checksum.
 import * as initial from './0001-initial';
 import * as media from './0002-media';
+import * as analysis from './0003-analysis';
+import * as studio from './0004-studio';
 
 export interface Migration {
   version: number;
@@ -12,4 +14,6 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, ...initial },
   { version: 2, ...media },
+  { version: 3, ...analysis },
+  { version: 4, ...studio },
 ];

@@ -45,15 +45,15 @@ program
 
 program
   .command('stats')
-  .description('counts, distributions, chain lengths and lint counts of a project')
+  .description('counts, distributions, chain lengths, lint counts and contradictions with the analyzer of a project')
   .argument('<project>', 'project file')
   .addOption(json)
   .action(async (project: string, options) => (await import('./commands/stats')).run(project, options));
 
 program
   .command('validate')
-  .description('check dataset files and lint their O-T-A chains without importing (exit 3 when errors are found)')
-  .argument('<files...>', 'JSON / JSONL files')
+  .description('check dataset files and lint their O-T-A chains without importing; a project\'s current chains are linted and checked against its stored analyzer readings (exit 3 when errors are found)')
+  .argument('<files...>', 'JSON / JSONL files, or project files')
   .addOption(new Option('--format <format>', 'input format').choices(['auto', 'sft', 'rl', 'eval', 'results', 'camerabench', 'camerabench-scores']).default('auto'))
   .option('--limit <n>', 'print at most this many issues', '50')
   .addOption(json)
@@ -107,9 +107,10 @@ program
 
 program
   .command('analyze')
-  .description('geometric camera-motion analysis of clips, or of a project (drafts stored with the analyzer as author)')
+  .description('geometric camera-motion analysis of clips, or of a project (readings stored per clip and reused while unchanged; drafts stored with the analyzer as author)')
   .argument('<targets...>', 'a project (.frustum) or clip files')
   .option('--scores <dir>', 'project: write CameraBench score files per primitive')
+  .option('--force', 'project: analyze every clip again, even where a stored reading of the same content and settings exists')
   .option('--fov <degrees>', 'horizontal field of view (default 60)')
   .option('--fps <n>', 'sampling rate (default 8)')
   .option('--width <px>', 'analysis width (default 320)')
@@ -125,6 +126,16 @@ program
   .option('--concurrency <n>', 'parallel ffprobe processes (default: cores, at most 8)')
   .addOption(json)
   .action(async (paths: string[], options) => (await import('./commands/probe')).run(paths, options));
+
+program
+  .command('serve')
+  .description('open the studio in a browser: serves the project on 127.0.0.1 behind a random token printed in the URL')
+  .argument('<project>', 'project file')
+  .option('--port <port>', 'port to listen on (0, the default, picks a free one)')
+  .option('--host <host>', 'address to listen on (default 127.0.0.1; other machines need --allow-remote)')
+  .option('--allow-remote', 'allow a non-loopback --host (anyone with the URL and token can edit the project)')
+  .option('--no-open', 'do not open a browser')
+  .action(async (project: string, options) => (await import('./commands/serve')).run(project, options));
 
 program
   .command('doctor')

@@ -1,6 +1,8 @@
 import { isPrimitive } from '../../../common/camerabench/primitives';
 import { lengthNorms, percentile } from '../../../common/metrics/percentiles';
+import { CONTRADICTION_KINDS, countByKind } from '../../../common/motion/chainCheck';
 import { lintChain } from '../../../common/ota/lint';
+import { checkStoredChains } from '../../../db/analysis';
 import { openProject } from '../../../db/connection';
 import { clipsInSeveralSplits, currentChains, projectCounts, type Counts } from '../../../db/stats';
 import { printJson, printLines, table } from '../output';
@@ -28,6 +30,19 @@ export async function run(project: string, options: { json?: boolean }): Promise
       if (index % 1000 === 0) progress.update(index, chains.length);
     });
     progress.stop();
+    // Current chains against their clips' stored analyzer readings (common/motion/chainCheck.ts).
+    const check = checkStoredChains(db);
+    const found = check.samples.flatMap((sample) => sample.contradictions);
+    const contradictions = {
+      /** Chains with at least one contradiction. */
+      chains: check.samples.length,
+      total: found.length,
+      byKind: countByKind(found),
+      checked: check.checked,
+      withoutReading: check.withoutReading,
+      unreliableReading: check.unreliableReading,
+      unreadableReadings: check.unreadable.length,
+    };
     const leaks = clipsInSeveralSplits(db);
     const hygiene = hygieneWarnings(counts.samples.byAnswer, leaks.length);
     const result = {
@@ -38,6 +53,7 @@ export async function run(project: string, options: { json?: boolean }): Promise
       sources: counts.sources,
       chainLength: { unit: 'characters', count: lengths.length, ...lengthPercentiles },
       lint,
+      contradictions,
       hygiene,
       clipsInSeveralSplits: leaks.slice(0, 50),
     };
@@ -50,6 +66,7 @@ export async function run(project: string, options: { json?: boolean }): Promise
       `${project}`,
       ...table([
         ['clips', `${counts.clips.total} (${Object.entries(counts.clips.byStatus).map(([k, v]) => `${v} ${k}`).join(', ') || 'none'})`],
+        ['clips analyzed', counts.clips.analyzed],
         ['samples', counts.samples.total],
         ['samples with a chain', counts.samples.withChain],
         ['primitive labels', `${counts.labels.total} (${counts.labels.yes} yes)`],
@@ -63,6 +80,9 @@ export async function run(project: string, options: { json?: boolean }): Promise
       'chain length (characters)',
       ...table(Object.entries(lengthPercentiles)),
       ...section('lint (chains with each issue)', lint),
+      `contradictions with the analyzer: ${contradictions.chains} chain(s), ${contradictions.total} claim(s) (${contradictions.checked} chains checked, ${contradictions.withoutReading} without a reading${contradictions.unreliableReading > 0 ? `, ${contradictions.unreliableReading} with too few tracks` : ''})`,
+      ...(contradictions.total > 0 ? table(CONTRADICTION_KINDS.filter((kind) => contradictions.byKind[kind] > 0).map((kind) => [kind, contradictions.byKind[kind]])) : []),
+      ...(contradictions.unreadableReadings > 0 ? [`  ! ${contradictions.unreadableReadings} stored reading(s) cannot be read; run frustum validate ${project}`] : []),
       ...(hygiene.length ? ['hygiene', ...hygiene.map((warning) => `  ! ${warning}`)] : []),
     ]);
   } finally {

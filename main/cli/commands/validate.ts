@@ -1,9 +1,16 @@
-import { primitiveFromQuestion } from '../../../common/camerabench/primitives';
-import { InputError, type InputProblem } from '../../../common/errors';
+// `frustum validate FILE... [--json]`: dataset files are read, normalized and their chains
+// linted without importing. A project file among them (told by its SQLite header, whatever its
+// name) has its current chains linted and checked against its clips' stored analyzer readings
+// (common/motion/chainCheck.ts): a contradiction is an error, like a broken record.
+import { isPrimitive, primitiveFromQuestion } from '../../../common/camerabench/primitives';
+import { InputError, ProjectError, type InputProblem } from '../../../common/errors';
 import { normalizeRecord, type NormalizedRecord } from '../../../common/formats/normalize';
 import { lengthNorms } from '../../../common/metrics/percentiles';
 import { lintChain, type LintIssue } from '../../../common/ota/lint';
 import { readInputFile, type FormatChoice } from '../../../backend/formats/readInput';
+import { checkStoredChains } from '../../../db/analysis';
+import { hasSqliteHeader, openProject } from '../../../db/connection';
+import { currentChains } from '../../../db/stats';
 import { EXIT } from '../failure';
 import { printJson, printLines } from '../output';
 import { startProgress } from '../progress';
@@ -16,19 +23,92 @@ interface Options {
 
 export interface Finding {
   file: string;
-  record: number;
-  line: number;
+  /** Dataset files: 0-based record index. Projects: the sample id (none for a clip's problem). */
+  record?: number;
+  /** Dataset files only. */
+  line?: number;
   code: string;
   severity: 'error' | 'warning' | 'info';
   message: string;
+  /** Projects only: the sample's clip, and for contradictions where in the chain and what kind. */
+  clip?: string;
+  section?: string;
+  start?: number;
+  end?: number;
+  kind?: string;
+}
+
+interface ProjectSummary {
+  file: string;
+  format: 'project';
+  records: number;
+  chains: { checked: number; withoutReading: number; unreliableReading: number };
+}
+
+function parseOptions(json: string): string[] | null {
+  try {
+    const value: unknown = JSON.parse(json);
+    return Array.isArray(value) && value.every((item) => typeof item === 'string') ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Lints a project's current chains and checks them against its stored readings. */
+function validateProject(file: string, findings: Finding[]): ProjectSummary {
+  const db = openProject(file, { readonly: true });
+  try {
+    const chains = currentChains(db);
+    const norms = lengthNorms(chains.map((chain) => chain.text.length));
+    for (const chain of chains) {
+      const options = parseOptions(chain.options);
+      if (options === null) {
+        findings.push({ file, record: chain.sample_id, code: 'invalid-record', severity: 'error', message: 'the sample\'s options are not a JSON array of strings' });
+        continue;
+      }
+      const issues = lintChain(chain.text, {
+        options,
+        ...(chain.primitive !== null && isPrimitive(chain.primitive) ? { primitive: chain.primitive } : {}),
+        ...(norms ? { norms } : {}),
+      });
+      for (const issue of issues) findings.push({ file, record: chain.sample_id, code: issue.code, severity: issue.severity, message: issue.message });
+    }
+    const report = checkStoredChains(db);
+    for (const row of report.unreadable) {
+      findings.push({ file, clip: row.clipName, code: 'unreadable-analysis', severity: 'error', message: `the stored analysis ${row.id} of clip ${row.clipId} cannot be read (${row.reason}); run \`frustum analyze --force\`` });
+    }
+    for (const sample of report.samples) {
+      for (const found of sample.contradictions) {
+        findings.push({
+          file, record: sample.sampleId, code: 'contradicts-analysis', severity: 'error', message: `${found.section}: ${found.message}`,
+          clip: sample.clipName, section: found.section, start: found.start, end: found.end, kind: found.kind,
+        });
+      }
+    }
+    return {
+      file, format: 'project', records: chains.length,
+      chains: { checked: report.checked, withoutReading: report.withoutReading, unreliableReading: report.unreliableReading },
+    };
+  } finally {
+    db.close();
+  }
 }
 
 export async function run(files: string[], options: Options): Promise<void> {
   const progress = await startProgress('validating', options.json === true);
   const findings: Finding[] = [];
-  const summaries: Array<{ file: string; format: string; records: number }> = [];
+  const summaries: Array<{ file: string; format: string; records: number } | ProjectSummary> = [];
   const unreadable: InputProblem[] = [];
   for (const file of files) {
+    if (hasSqliteHeader(file)) {
+      try {
+        summaries.push(validateProject(file, findings));
+      } catch (error) {
+        if (!(error instanceof ProjectError)) throw error;
+        unreadable.push({ file, reason: error.message.startsWith(`${file}: `) ? error.message.slice(file.length + 2) : error.message });
+      }
+      continue;
+    }
     let input;
     try {
       input = readInputFile(file, options.format);
@@ -80,10 +160,15 @@ export async function run(files: string[], options: Options): Promise<void> {
     printJson({ ok: errors === 0, files: summaries, unreadable, errors, counts, findings });
   } else {
     const limit = Number(options.limit) || 50;
-    const lines = summaries.map((s) => `${s.file}: ${s.format}, ${s.records} records`);
+    const lines = summaries.map((s) => ('chains' in s
+      ? `${s.file}: project, ${s.records} chains; ${s.chains.checked} checked against the analyzer's readings (${s.chains.withoutReading} without a reading${s.chains.unreliableReading > 0 ? `, ${s.chains.unreliableReading} with too few tracks to check` : ''})`
+      : `${s.file}: ${s.format}, ${s.records} records`));
     lines.push(...unreadable.map((problem) => `error: ${problem.file}: ${problem.reason}`));
     for (const finding of findings.slice(0, limit)) {
-      lines.push(`${finding.severity}: ${finding.file}, record ${finding.record} (line ${finding.line}): ${finding.message} [${finding.code}]`);
+      const where = finding.line !== undefined
+        ? `record ${finding.record} (line ${finding.line})`
+        : finding.record === undefined ? `clip ${finding.clip}` : `sample ${finding.record}${finding.clip === undefined ? '' : ` (clip ${finding.clip})`}`;
+      lines.push(`${finding.severity}: ${finding.file}, ${where}: ${finding.message} [${finding.code}]`);
     }
     if (findings.length > limit) lines.push(`… ${findings.length - limit} more (use --limit or --json)`);
     const summary = Object.entries(counts).sort((a, b) => b[1] - a[1]).map(([code, n]) => `${code} ${n}`).join(', ');

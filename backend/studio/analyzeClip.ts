@@ -1,0 +1,54 @@
+// `clip.analyze`: the geometric analyzer on one clip of the open project, its reading stored
+// exactly as `frustum analyze PROJECT` stores it (db/analysis.ts saveClipAnalysis, keyed by
+// analyzer version, settings and the clip's content), so the CLI and the studio reuse each
+// other's readings. Drafts are not written as revisions here: the studio offers them from the
+// stored reading ("insert analyzer draft"), and a person decides.
+import { ApiError } from '../../common/api/contract';
+import { DEFAULT_FOV_DEGREES } from '../../common/motion/geometry';
+import { ANALYZER_MODEL_NAME } from '../../common/motion/scoreFiles';
+import { findClipAnalysis, saveClipAnalysis } from '../../db/analysis';
+import type { WritableDB } from '../../db/connection';
+import { clipById } from '../../db/samples';
+import { fileIdentity, hashFile, parseStoredProbe, probeClip } from '../media';
+import { ANALYSIS_DEFAULTS, analyzeClip } from '../motion/analyze';
+
+/**
+ * Must equal ANALYZER_VERSION in main/cli/commands/analyze.ts (a host folder backend/ cannot
+ * import); a mismatch only means the two re-analyze instead of reusing each other's reading.
+ */
+export const STUDIO_ANALYZER_VERSION = '1';
+
+export async function analyzeProjectClip(db: WritableDB, clipId: number, signal?: AbortSignal): Promise<void> {
+  const clip = clipById(db, clipId);
+  if (!clip) throw new ApiError('not-found', `no clip ${clipId} in this project`);
+  if (clip.media_status !== 'ok' || clip.file_path === null) {
+    throw new ApiError('unavailable', `clip ${clip.name} is ${clip.media_status}; relink it before analyzing`);
+  }
+  const path = clip.file_path;
+  const settings = { fps: ANALYSIS_DEFAULTS.fps, width: ANALYSIS_DEFAULTS.width, fovDegrees: DEFAULT_FOV_DEGREES };
+  const analyzer = { name: ANALYZER_MODEL_NAME, version: STUDIO_ANALYZER_VERSION };
+  let identity;
+  try {
+    identity = await fileIdentity(path);
+  } catch {
+    throw new ApiError('unavailable', `clip ${clip.name}: its file ${path} is gone; relink it`);
+  }
+  const isUnchanged = clip.content_hash !== null && clip.file_size === identity.size && clip.file_mtime === identity.mtime;
+  const contentHash = isUnchanged && clip.content_hash !== null ? clip.content_hash : await hashFile(path, { signal });
+  let probe = isUnchanged ? parseStoredProbe(clip.probe) : null;
+  if (probe === null) {
+    const probed = await probeClip(path, { signal });
+    if (!probed.ok) throw new ApiError('unavailable', `clip ${clip.name}: ${probed.reason}`);
+    probe = probed.probe;
+  }
+  const clipFps = probe.averageFrameRate > 0 ? probe.averageFrameRate : probe.realFrameRate;
+  if (!(clipFps > 0)) throw new ApiError('unavailable', `clip ${clip.name} has no frame rate (ffprobe reports none)`);
+  const stored = findClipAnalysis(db, clipId, { analyzer, settings, contentHash });
+  if (stored !== null) {
+    // Same clip, analyzer and settings: the stored reading is the answer; make it current.
+    if (!stored.isNewest) saveClipAnalysis(db, clipId, stored.analysis);
+    return;
+  }
+  const reading = await analyzeClip(path, { ...settings, ...(signal ? { signal } : {}) });
+  saveClipAnalysis(db, clipId, { analyzer, settings, contentHash, clipFps, reading });
+}

@@ -1,0 +1,296 @@
+// The Electron host: one hardened window onto one open project. The hardening itself is data in
+// ./security.ts (tested without Electron); this file applies it. The backend runs in this
+// process through backend/studio (the same door the web mode and the CLI use), and the
+// renderer reaches it only through the preload's window.frustum (preload/preload.ts).
+//
+// Started as `electron dist/electron/main.js [PROJECT]` (npm start, or the packaged app).
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, protocol, session, shell, type MenuItemConstructorOptions } from 'electron';
+import { createReadStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { array, object, string } from 'zod';
+import { ApiError } from '../../common/api/contract';
+import { IPC_EVENT_CHANNEL } from '../../common/api/wire';
+import { openStudio, type Studio } from '../../backend/studio/studio';
+import { contentTypeOf, parseRange, rendererFile } from '../web/security';
+import {
+  APP_HOST, APP_SCHEME, ELECTRON_MEDIA_URLS, ipcChannels, isNavigationAllowed, isPermissionGranted, isTrustedSender, MEDIA_SCHEME,
+  parseMediaUrl, PRIVILEGED_SCHEMES, RESPONSE_HEADERS, START_URL, WEB_PREFERENCES, windowOpenDecision, withRecent,
+} from './security';
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** dist/electron/main.js → dist/renderer and dist/preload. */
+const rendererDir = join(here, '..', 'renderer');
+const preloadPath = join(here, '..', 'preload', 'preload.cjs');
+const isDevelopment = !app.isPackaged;
+
+let studio: Studio | null = null;
+let window: BrowserWindow | null = null;
+
+// Must run before `ready`: the schemes get an origin and may stream.
+protocol.registerSchemesAsPrivileged(PRIVILEGED_SCHEMES.map((entry) => ({ scheme: entry.scheme, privileges: { ...entry.privileges } })));
+
+// ---- recent projects (userData/recent-projects.json)
+
+const recentFile = () => join(app.getPath('userData'), 'recent-projects.json');
+const recentSchema = object({ projects: array(string()).max(50) });
+
+function readRecent(): string[] {
+  try {
+    const parsed = recentSchema.safeParse(JSON.parse(readFileSync(recentFile(), 'utf8')));
+    return parsed.success ? parsed.data.projects.filter((path) => existsSync(path)) : [];
+  } catch {
+    return [];
+  }
+}
+
+function rememberRecent(path: string): void {
+  try {
+    mkdirSync(dirname(recentFile()), { recursive: true });
+    writeFileSync(recentFile(), JSON.stringify({ projects: withRecent(readRecent(), path) }, null, 2));
+  } catch (error) {
+    console.error(`could not save the recent projects list: ${String(error)}`);
+  }
+}
+
+// ---- the project
+
+async function openProjectFile(path: string): Promise<void> {
+  const next = openStudio({ projectPath: resolve(path), host: 'electron', mediaUrls: ELECTRON_MEDIA_URLS });
+  const previous = studio;
+  studio = next;
+  if (previous) await previous.close();
+  next.onAny((event, payload) => {
+    // Events go only to our own page; a closed window just misses them.
+    if (window && !window.isDestroyed()) window.webContents.send(IPC_EVENT_CHANNEL, { event, payload });
+  });
+  rememberRecent(next.projectPath);
+  buildMenu();
+  window?.setTitle(`Frustum — ${next.projectPath}`);
+  window?.webContents.reload();
+}
+
+async function chooseProject(): Promise<void> {
+  const result = await dialog.showOpenDialog({
+    title: 'Open a Frustum project',
+    properties: ['openFile'],
+    filters: [{ name: 'Frustum projects', extensions: ['frustum'] }, { name: 'All files', extensions: ['*'] }],
+  });
+  const [path] = result.filePaths;
+  if (!result.canceled && path !== undefined) await openWithErrorDialog(path);
+}
+
+async function openWithErrorDialog(path: string): Promise<void> {
+  try {
+    await openProjectFile(path);
+  } catch (error) {
+    dialog.showErrorBox('Cannot open the project', error instanceof Error ? error.message : String(error));
+  }
+}
+
+// ---- IPC: one handler per contract method, answered with an envelope
+
+function installIpc(): void {
+  for (const { method, channel } of ipcChannels()) {
+    ipcMain.handle(channel, async (event, request: unknown) => {
+      if (!isTrustedSender(event.senderFrame?.url, event.senderFrame === event.sender.mainFrame)) {
+        return { ok: false, error: { code: 'bad-request', message: 'IPC from an untrusted frame' } };
+      }
+      if (studio === null) return { ok: false, error: { code: 'unavailable', message: 'no project is open (File → Open project…)' } };
+      // studio.call validates request and response against the contract and never throws; the
+      // envelope crosses the bridge and the preload turns an error into "code: message".
+      return studio.call(method, request);
+    });
+  }
+}
+
+// ---- protocols
+
+function headers(contentType: string, extra: Record<string, string> = {}): Headers {
+  return new Headers({ ...RESPONSE_HEADERS, 'content-type': contentType, ...extra });
+}
+
+function fileResponse(path: string, contentType: string, rangeHeader: string | null, cacheControl: string): Response {
+  const size = statSync(path).size;
+  const range = parseRange(rangeHeader ?? undefined, size);
+  if (range === 'unsatisfiable') return new Response(null, { status: 416, headers: headers('text/plain', { 'content-range': `bytes */${size}` }) });
+  const common = { 'accept-ranges': 'bytes', 'cache-control': cacheControl };
+  if (range === null) {
+    return new Response(Readable.toWeb(createReadStream(path)) as ReadableStream, { status: 200, headers: headers(contentType, { ...common, 'content-length': String(size) }) });
+  }
+  return new Response(Readable.toWeb(createReadStream(path, { start: range.start, end: range.end })) as ReadableStream, {
+    status: 206,
+    headers: headers(contentType, { ...common, 'content-range': `bytes ${range.start}-${range.end}/${size}`, 'content-length': String(range.end - range.start + 1) }),
+  });
+}
+
+function errorResponse(status: number, message: string): Response {
+  return new Response(`${message}\n`, { status, headers: headers('text/plain; charset=utf-8') });
+}
+
+function installProtocols(): void {
+  protocol.handle(APP_SCHEME, (request) => {
+    const url = new URL(request.url);
+    if (url.host !== APP_HOST) return errorResponse(404, 'not found');
+    const file = rendererFile(rendererDir, url.pathname === '/' ? '/index.html' : url.pathname);
+    if (file === null || !existsSync(file) || !statSync(file).isFile()) {
+      return existsSync(join(rendererDir, 'index.html')) ? errorResponse(404, 'not found') : errorResponse(503, 'the renderer is not built: run `npm run build`');
+    }
+    return new Response(readFileSync(file), { status: 200, headers: headers(contentTypeOf(file), { 'cache-control': 'no-store' }) });
+  });
+
+  protocol.handle(MEDIA_SCHEME, async (request) => {
+    const media = parseMediaUrl(request.url);
+    if (media === null) return errorResponse(404, 'not found');
+    if (studio === null) return errorResponse(503, 'no project is open');
+    try {
+      switch (media.kind) {
+        case 'video': {
+          const file = await studio.media.video(media.clipId);
+          return fileResponse(file.path, file.contentType, request.headers.get('range'), 'no-store');
+        }
+        case 'frame': {
+          const frame = await studio.media.frame(media.clipId, media.index);
+          if ('data' in frame) return new Response(new Uint8Array(frame.data), { status: 200, headers: headers(frame.contentType) });
+          return fileResponse(frame.path, frame.contentType, null, 'private, max-age=3600');
+        }
+        case 'filmstrip': {
+          const file = await studio.media.filmstripSprite(media.clipId);
+          return fileResponse(file.path, file.contentType, null, 'private, max-age=3600');
+        }
+        default: {
+          const unhandled: never = media;
+          throw new Error(`unhandled media request ${JSON.stringify(unhandled)}`);
+        }
+      }
+    } catch (error) {
+      if (error instanceof ApiError) {
+        const status = error.code === 'not-found' ? 404 : error.code === 'bad-request' ? 400 : error.code === 'unavailable' ? 503 : 500;
+        return errorResponse(status, error.message);
+      }
+      console.error(error);
+      return errorResponse(500, 'internal error');
+    }
+  });
+}
+
+// ---- window and menus
+
+function createWindow(): BrowserWindow {
+  const created = new BrowserWindow({
+    width: 1440,
+    height: 900,
+    minWidth: 1024,
+    minHeight: 640,
+    title: 'Frustum',
+    backgroundColor: nativeTheme.shouldUseDarkColors ? '#16181d' : '#ffffff',
+    webPreferences: { ...WEB_PREFERENCES, preload: preloadPath },
+  });
+  const contents = created.webContents;
+  contents.on('will-navigate', (event, url) => {
+    if (!isNavigationAllowed(url)) event.preventDefault();
+  });
+  contents.on('will-redirect', (event, url) => {
+    if (!isNavigationAllowed(url)) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => {
+    const decision = windowOpenDecision(url);
+    if (decision.openExternally !== null) void shell.openExternal(decision.openExternally);
+    return { action: decision.action };
+  });
+  void created.loadURL(START_URL);
+  return created;
+}
+
+function buildMenu(): void {
+  const recent = readRecent();
+  const template: MenuItemConstructorOptions[] = [
+    {
+      label: 'File',
+      submenu: [
+        { label: 'Open project…', accelerator: 'CmdOrCtrl+O', click: () => void chooseProject() },
+        {
+          label: 'Open recent',
+          submenu: recent.length > 0 ? recent.map((path) => ({ label: path, click: () => void openWithErrorDialog(path) })) : [{ label: 'No recent projects', enabled: false }],
+        },
+        { type: 'separator' },
+        { role: 'quit' },
+      ],
+    },
+    { role: 'editMenu' },
+    {
+      label: 'View',
+      submenu: [
+        {
+          label: 'Theme',
+          submenu: (['system', 'light', 'dark'] as const).map((theme) => ({
+            label: theme[0]?.toUpperCase() + theme.slice(1),
+            type: 'radio' as const,
+            checked: nativeTheme.themeSource === theme,
+            click: () => {
+              // The renderer follows prefers-color-scheme, which this drives.
+              nativeTheme.themeSource = theme;
+            },
+          })),
+        },
+        ...(isDevelopment ? ([{ role: 'reload' }, { role: 'toggleDevTools' }] satisfies MenuItemConstructorOptions[]) : []),
+        { type: 'separator' },
+        { role: 'resetZoom' },
+        { role: 'zoomIn' },
+        { role: 'zoomOut' },
+        { role: 'togglefullscreen' },
+      ],
+    },
+  ];
+  Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+}
+
+/** The project named on the command line (the first argument that is an existing file), if any. */
+function projectFromArguments(argv: readonly string[]): string | null {
+  return argv.slice(1).find((argument) => !argument.startsWith('-') && argument.endsWith('.frustum') && existsSync(argument)) ?? null;
+}
+
+async function main(): Promise<void> {
+  await app.whenReady();
+  // Every permission (camera, microphone, notifications, geolocation…) is refused, asked or checked.
+  session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) => callback(isPermissionGranted(permission)));
+  session.defaultSession.setPermissionCheckHandler((_contents, permission) => isPermissionGranted(permission));
+  installProtocols();
+  installIpc();
+  buildMenu();
+  window = createWindow();
+  window.on('closed', () => {
+    window = null;
+  });
+  const initial = projectFromArguments(process.argv) ?? readRecent()[0] ?? null;
+  if (initial !== null) await openWithErrorDialog(initial);
+  else await chooseProject();
+}
+
+app.on('web-contents-created', (_event, contents) => {
+  // Any other web contents (none are created on purpose) gets the same rules.
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  contents.on('will-navigate', (event, url) => {
+    if (!isNavigationAllowed(url)) event.preventDefault();
+  });
+});
+
+app.on('window-all-closed', () => app.quit());
+
+let isQuitting = false;
+app.on('before-quit', (event) => {
+  if (isQuitting || studio === null) return;
+  // Drain calls in flight (a save commits) before the database closes.
+  event.preventDefault();
+  isQuitting = true;
+  const closing = studio;
+  studio = null;
+  void closing.close().finally(() => app.quit());
+});
+
+main().catch((error: unknown) => {
+  dialog.showErrorBox('Frustum could not start', error instanceof Error ? (error.stack ?? error.message) : String(error));
+  app.exit(1);
+});

@@ -1,0 +1,12 @@
+// What the views hold: the contract's ApiClient plus the transport's connection state, which the
+// shell shows and which views use to refetch after a reconnect.
+import type { ApiClient } from '../../common/api/contract';
+
+export type ConnectionState = 'connecting' | 'open' | 'closed';
+
+export interface StudioClient extends ApiClient {
+  readonly connection: ConnectionState;
+  /** Returns the unsubscribe function; the listener gets every change. */
+  onConnection(listener: (state: ConnectionState) => void): () => void;
+  dispose(): void;
+}

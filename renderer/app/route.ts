@@ -1,0 +1,63 @@
+// Where the studio is, kept in the URL's hash so that a reload (or a bookmark) returns to the
+// same tab, sample and filter; the query part stays free for the host's token.
+import { libraryFilter, librarySort, type LibraryFilter, type LibrarySort } from '../../common/api/contract';
+
+export type Tab = 'library' | 'review' | 'stats';
+export const TABS: readonly Tab[] = ['library', 'review', 'stats'];
+
+export interface Route {
+  tab: Tab;
+  /** The sample open in Review. */
+  sampleId: number | null;
+  /** The Library filter and sort (Review navigates over the same list). */
+  filter: LibraryFilter;
+  sort: LibrarySort;
+}
+
+export const DEFAULT_SORT: LibrarySort = { key: 'id', direction: 'asc' };
+export const DEFAULT_ROUTE: Route = { tab: 'library', sampleId: null, filter: {}, sort: DEFAULT_SORT };
+
+export function parseRoute(hash: string): Route {
+  const match = /^#?\/?([a-z]*)(?:\/(\d+))?(?:\?(.*))?$/.exec(hash);
+  if (!match) return DEFAULT_ROUTE;
+  const tab = TABS.find((candidate) => candidate === match[1]) ?? 'library';
+  const id = match[2] ? Number(match[2]) : null;
+  const params = new URLSearchParams(match[3] ?? '');
+  return {
+    tab,
+    sampleId: id !== null && Number.isSafeInteger(id) && id > 0 ? id : null,
+    filter: parseJson(params.get('filter'), libraryFilter) ?? {},
+    sort: parseJson(params.get('sort'), librarySort) ?? DEFAULT_SORT,
+  };
+}
+
+function parseJson<T>(text: string | null, schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } }): T | null {
+  if (!text) return null;
+  try {
+    const parsed = schema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+export function formatRoute(route: Route): string {
+  const params = new URLSearchParams();
+  if (Object.keys(route.filter).length > 0) params.set('filter', JSON.stringify(route.filter));
+  if (route.sort.key !== DEFAULT_SORT.key || route.sort.direction !== DEFAULT_SORT.direction) params.set('sort', JSON.stringify(route.sort));
+  const query = params.toString();
+  const path = route.tab === 'review' && route.sampleId !== null ? `/review/${route.sampleId}` : `/${route.tab}`;
+  return `#${path}${query ? `?${query}` : ''}`;
+}
+
+/** A filter without empty arrays, blank search or false flags: what the server needs to see. */
+export function cleanFilter(filter: LibraryFilter): LibraryFilter {
+  const clean: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(filter)) {
+    if (value === undefined || value === false) continue;
+    if (Array.isArray(value) && value.length === 0) continue;
+    if (typeof value === 'string' && value.trim() === '') continue;
+    clean[key] = value;
+  }
+  return clean as LibraryFilter;
+}

@@ -1,0 +1,78 @@
+// Every keyboard shortcut, in one list: the help overlay renders it, so it cannot drift from
+// what the handlers do (each handler names its entry's id).
+
+export interface Shortcut {
+  keys: string;
+  action: string;
+}
+
+export interface ShortcutGroup {
+  title: string;
+  shortcuts: Shortcut[];
+}
+
+export const SHORTCUTS: ShortcutGroup[] = [
+  {
+    title: 'Everywhere',
+    shortcuts: [
+      { keys: 'Alt+1 / Alt+2 / Alt+3', action: 'Library / Review / Stats' },
+      { keys: '?', action: 'this help (Esc closes)' },
+      { keys: 'Alt+T', action: 'dark / light theme' },
+    ],
+  },
+  {
+    title: 'Library',
+    shortcuts: [
+      { keys: '↑ / ↓, PgUp / PgDn, Home / End', action: 'move the cursor row' },
+      { keys: 'Shift+↑ / Shift+↓', action: 'extend the selection' },
+      { keys: 'Space', action: 'select / unselect the cursor row' },
+      { keys: 'Click, Shift+click, Ctrl/⌘+click', action: 'select one, a range, toggle one' },
+      { keys: 'Ctrl/⌘+A', action: 'select every sample matching the filter' },
+      { keys: 'Esc', action: 'clear the selection' },
+      { keys: 'Enter or double-click', action: 'open the sample in Review (the filter is its list)' },
+      { keys: '/', action: 'search the chains' },
+      { keys: 'drop JSON files', action: 'import them' },
+    ],
+  },
+  {
+    title: 'Review: player',
+    shortcuts: [
+      { keys: '← / →', action: 'one frame back / forward' },
+      { keys: 'Shift+← / Shift+→', action: 'ten frames' },
+      { keys: 'Home / End', action: 'first / last frame' },
+      { keys: 'Space', action: 'play / pause at the chosen speed' },
+      { keys: 'J / K / L', action: 'shuttle back / stop / forward (repeat J or L: faster)' },
+      { keys: '- / =', action: 'slower / faster speed (0.25–2×)' },
+    ],
+  },
+  {
+    title: 'Review: chain and sample',
+    shortcuts: [
+      { keys: '1–9', action: 'choose that option as the answer' },
+      { keys: 'E', action: 'edit the observation (Esc leaves a field)' },
+      { keys: 'A / R / D / V', action: 'status accepted / rejected / draft / reviewed' },
+      { keys: 'N / P', action: 'next / previous sample in the list' },
+      { keys: 'Shift+N / Shift+P', action: 'next / previous unreviewed (draft) sample' },
+      { keys: 'I', action: 'insert the analyzer draft' },
+      { keys: 'H', action: 'show / hide revision history' },
+      { keys: 'Ctrl/⌘+S', action: 'save the chain (in fields too)' },
+      { keys: 'Ctrl/⌘+Enter', action: 'save and go to the next sample' },
+      { keys: 'Ctrl/⌘+Z / Ctrl/⌘+Shift+Z', action: 'undo / redo in the editor' },
+      { keys: 'Alt+A / Alt+R / Alt+D / Alt+V', action: 'set the status while typing' },
+      { keys: 'Alt+N / Alt+P', action: 'next / previous sample while typing' },
+    ],
+  },
+];
+
+/** True when keys should type text rather than run shortcuts. */
+export function isTextTarget(target: EventTarget | null): boolean {
+  if (!target || typeof (target as HTMLElement).tagName !== 'string') return false;
+  const element = target as HTMLElement;
+  const tag = element.tagName;
+  if (tag === 'TEXTAREA' || element.isContentEditable) return true;
+  if (tag === 'INPUT') {
+    const type = (element as HTMLInputElement).type;
+    return !['checkbox', 'radio', 'button', 'submit', 'range'].includes(type);
+  }
+  return tag === 'SELECT';
+}
