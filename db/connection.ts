@@ -3,7 +3,7 @@
 import Database from 'better-sqlite3';
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { ProjectError } from '../common/errors';
-import { migrate } from './migrate';
+import { migrate, NeedsMigrationError } from './migrate';
 
 declare const readable: unique symbol;
 declare const writable: unique symbol;
@@ -99,6 +99,13 @@ export function openProject(path: string, options: { readonly?: boolean } = {}):
     migrate(db, path, { isReadonly });
   } catch (error) {
     db.close();
+    // An older project read by a read-only command (stats, validate): upgrade it the way any
+    // writing command would, then read it. Migrations are transactional, and the newer-file
+    // and edited-history refusals are not this error, so nothing unsafe runs here.
+    if (isReadonly && error instanceof NeedsMigrationError) {
+      openProject(path).close();
+      return openProject(path, { readonly: true });
+    }
     throw error;
   }
   return db as WritableDB;

@@ -30,6 +30,19 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('a read-only open of an older project upgrades it first, then reads it', () => {
+    const path = join(tempDir(), 'old.frustum');
+    const raw = new Database(path);
+    raw.pragma('journal_mode = WAL');
+    migrate(raw, path, { target: MIGRATIONS.length - 1 });
+    raw.close();
+    const db = track(openProject(path, { readonly: true }));
+    const applied = db.prepare('SELECT max(version) AS v FROM migrations').get() as { v: number };
+    expect(applied.v).toBe(MIGRATIONS.length);
+    expect(db.readonly).toBe(true);
+    db.close();
+  });
+
   // Signal's migration_N_test habit: every migration is applied to a file at N-1 that holds data.
   it.each(MIGRATIONS.map((migration) => [migration.version, migration.name] as const))('migrates %i (%s) from the version before it', (version) => {
     const path = join(tempDir(), 'p.frustum');

@@ -31,6 +31,13 @@ function appliedMigrations(db: Database.Database): AppliedMigration[] | null {
  * Brings the file up to `target` (default: all migrations). Each migration runs in its own
  * transaction with its record, so a crash leaves the file at a whole version.
  */
+/** A read-only open found an older file; db/connection.ts upgrades it with a writable open. */
+export class NeedsMigrationError extends ProjectError {
+  constructor(file: string, readonly pendingCount: number) {
+    super(file, `needs ${pendingCount} migration(s) before it can be read`);
+  }
+}
+
 export function migrate(
   db: Database.Database,
   file: string,
@@ -60,7 +67,7 @@ export function migrate(
   }
   const pending = migrations.slice(history.length, target);
   if (pending.length === 0) return;
-  if (options.isReadonly) throw new ProjectError(file, `needs ${pending.length} migration(s); open it once without --readonly`);
+  if (options.isReadonly) throw new NeedsMigrationError(file, pending.length);
   const record = db.prepare('INSERT INTO migrations(version, name, checksum, applied_at) VALUES (?, ?, ?, ?)');
   for (const migration of pending) {
     db.transaction(() => {

@@ -5,18 +5,11 @@
 // stored reading ("insert analyzer draft"), and a person decides.
 import { ApiError } from '../../common/api/contract';
 import { DEFAULT_FOV_DEGREES } from '../../common/motion/geometry';
-import { ANALYZER_MODEL_NAME } from '../../common/motion/scoreFiles';
-import { findClipAnalysis, saveClipAnalysis } from '../../db/analysis';
+import { CURRENT_ANALYZER, findClipAnalysis, saveClipAnalysis } from '../../db/analysis';
 import type { WritableDB } from '../../db/connection';
 import { clipById } from '../../db/samples';
 import { fileIdentity, hashFile, parseStoredProbe, probeClip } from '../media';
 import { ANALYSIS_DEFAULTS, analyzeClip } from '../motion/analyze';
-
-/**
- * Must equal ANALYZER_VERSION in main/cli/commands/analyze.ts (a host folder backend/ cannot
- * import); a mismatch only means the two re-analyze instead of reusing each other's reading.
- */
-export const STUDIO_ANALYZER_VERSION = '1';
 
 export async function analyzeProjectClip(db: WritableDB, clipId: number, signal?: AbortSignal): Promise<void> {
   const clip = clipById(db, clipId);
@@ -26,7 +19,7 @@ export async function analyzeProjectClip(db: WritableDB, clipId: number, signal?
   }
   const path = clip.file_path;
   const settings = { fps: ANALYSIS_DEFAULTS.fps, width: ANALYSIS_DEFAULTS.width, fovDegrees: DEFAULT_FOV_DEGREES };
-  const analyzer = { name: ANALYZER_MODEL_NAME, version: STUDIO_ANALYZER_VERSION };
+  const analyzer = CURRENT_ANALYZER;
   let identity;
   try {
     identity = await fileIdentity(path);

@@ -140,7 +140,9 @@ export function openStudio(options: StudioOptions): Studio {
   // loop for seconds), and queries meanwhile read the cache as it is. When done, a
   // 'samples.changed' event tells the renderer to refetch.
   const INLINE_RELINT_LIMIT = 500;
-  const BACKGROUND_CHUNK = 200;
+  // ~10 ms of linting per turn: a Library query arriving meanwhile waits at most that long.
+  const BACKGROUND_CHUNK = 50;
+  const BAND_REFRESH_MS = 3000;
   let background: Promise<void> | null = null;
   /** The length band (lint's 'length-outlier') follows the whole dataset: recomputed after the cache changed. */
   let isBandStale = true;
@@ -151,12 +153,19 @@ export function openStudio(options: StudioOptions): Studio {
     try {
       // Imports defer full-text indexing to the first search; do it first, while nobody waits.
       refreshSearchIndex(db);
+      // The length band (percentiles over every chain) takes tens of milliseconds at 100k
+      // samples: refreshed every few seconds while relinting, not before every Library query.
+      let bandRefreshedAt = performance.now();
       while (!isClosed) {
         const count = refreshLintCacheChunk(db, BACKGROUND_CHUNK, readings);
         if (count === 0) break;
-        isBandStale = true;
+        if (performance.now() - bandRefreshedAt > BAND_REFRESH_MS) {
+          isBandStale = true;
+          bandRefreshedAt = performance.now();
+        }
         await new Promise((resolve) => setImmediate(resolve));
       }
+      isBandStale = true;
       if (!isClosed) emit('samples.changed', { ids: [], reason: 'analysis' });
     } catch (error) {
       log(`relinting the Library cache failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
