@@ -7,6 +7,8 @@ import { ProjectError } from '../../common/errors';
 import { createProject } from '../../db/connection';
 import { importFiles, type ImportReport } from '../formats/importFiles';
 import { probeProjectClips, type ProjectProbeReport } from '../media/probeProject';
+import { DEFAULT_FOV_DEGREES } from '../../common/motion/geometry';
+import { ANALYSIS_DEFAULTS, analyzeProject, type ProjectAnalysisReport } from '../motion/analyze';
 import { synthesize, type SynthReport } from '../motion/synth/synthesize';
 
 export interface DemoOptions {
@@ -26,6 +28,7 @@ export interface DemoReport {
   synth: Pick<SynthReport, 'out' | 'frames' | 'elapsedMs'> & { clips: number };
   imported: ImportReport;
   probed: ProjectProbeReport;
+  analyzed: ProjectAnalysisReport;
 }
 
 /** Small enough to build in seconds on two cores, large enough to show every primitive. */
@@ -65,12 +68,19 @@ export async function createDemo(options: DemoOptions): Promise<DemoReport> {
     );
     options.onStep?.('probing clips');
     const probed = await probeProjectClips(db, { ...(options.signal ? { signal: options.signal } : {}) });
+    // The analyzer's readings (the Review screen's motion timeline) and its drafts; drafts
+    // never replace the imported chains, so the curated text stays the head.
+    options.onStep?.('analyzing clips');
+    const analyzed = await analyzeProject(db, {
+      settings: { fps: ANALYSIS_DEFAULTS.fps, width: ANALYSIS_DEFAULTS.width, fovDegrees: DEFAULT_FOV_DEGREES },
+    });
     return {
       project,
       clipsFolder,
       synth: { out: synth.out, frames: synth.frames, elapsedMs: synth.elapsedMs, clips: synth.clips.length },
       imported,
       probed,
+      analyzed,
     };
   } finally {
     db.close();

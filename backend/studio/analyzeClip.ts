@@ -8,8 +8,7 @@ import { DEFAULT_FOV_DEGREES } from '../../common/motion/geometry';
 import { CURRENT_ANALYZER, findClipAnalysis, saveClipAnalysis } from '../../db/analysis';
 import type { WritableDB } from '../../db/connection';
 import { clipById } from '../../db/samples';
-import { fileIdentity, hashFile, parseStoredProbe, probeClip } from '../media';
-import { ANALYSIS_DEFAULTS, analyzeClip } from '../motion/analyze';
+import { ANALYSIS_DEFAULTS, analyzeClip, clipIdentity } from '../motion/analyze';
 
 export async function analyzeProjectClip(db: WritableDB, clipId: number, signal?: AbortSignal): Promise<void> {
   const clip = clipById(db, clipId);
@@ -22,20 +21,13 @@ export async function analyzeProjectClip(db: WritableDB, clipId: number, signal?
   const analyzer = CURRENT_ANALYZER;
   let identity;
   try {
-    identity = await fileIdentity(path);
-  } catch {
-    throw new ApiError('unavailable', `clip ${clip.name}: its file ${path} is gone; relink it`);
+    identity = await clipIdentity({
+      path, contentHash: clip.content_hash, fileSize: clip.file_size, fileMtime: clip.file_mtime, probe: clip.probe,
+    }, signal);
+  } catch (error) {
+    throw new ApiError('unavailable', `clip ${clip.name}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const isUnchanged = clip.content_hash !== null && clip.file_size === identity.size && clip.file_mtime === identity.mtime;
-  const contentHash = isUnchanged && clip.content_hash !== null ? clip.content_hash : await hashFile(path, { signal });
-  let probe = isUnchanged ? parseStoredProbe(clip.probe) : null;
-  if (probe === null) {
-    const probed = await probeClip(path, { signal });
-    if (!probed.ok) throw new ApiError('unavailable', `clip ${clip.name}: ${probed.reason}`);
-    probe = probed.probe;
-  }
-  const clipFps = probe.averageFrameRate > 0 ? probe.averageFrameRate : probe.realFrameRate;
-  if (!(clipFps > 0)) throw new ApiError('unavailable', `clip ${clip.name} has no frame rate (ffprobe reports none)`);
+  const { contentHash, clipFps } = identity;
   const stored = findClipAnalysis(db, clipId, { analyzer, settings, contentHash });
   if (stored !== null) {
     // Same clip, analyzer and settings: the stored reading is the answer; make it current.

@@ -8,3 +8,5 @@ export { writeAnalyzerScoreFiles } from './scoreFiles';
 export { loadOpenCv } from './opencv';
 export { DEFAULT_TRACKING } from './track';
 export type { TrackingOptions } from './track';
+export { analyzeProject, clipIdentity } from './analyzeProject';
+export type { AnalysisSettings, ProjectAnalysisOptions, ProjectAnalysisReport, StoredClipFile } from './analyzeProject';

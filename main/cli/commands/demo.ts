@@ -46,6 +46,7 @@ export async function run(project: string, options: DemoCommandOptions): Promise
       ['samples', report.imported.samplesAdded],
       ['O-T-A chains', report.imported.chainsAdded],
       ['clips probed', `${report.probed.probed}${report.probed.problems.length ? `, ${report.probed.problems.length} with problems` : ''}`],
+      ['clips analyzed', `${report.analyzed.clips.analyzed + report.analyzed.clips.reused}${report.analyzed.failures.length ? `, ${report.analyzed.failures.length} failed` : ''}`],
     ]),
     `next: frustum stats ${shown}   ·   frustum export ${shown} --format sft --out train.json`,
   ]);
