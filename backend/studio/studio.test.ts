@@ -234,6 +234,18 @@ describe('review', () => {
     expect(media.filmstrip.columns * media.filmstrip.rows).toBeGreaterThanOrEqual(30);
     expect((await client.call('clip.analysis', { clipId: 2 })).analysis).toBeNull();
   });
+
+  it('analyzes a clip on request, stores the reading and reuses it on the next request', async () => {
+    const { client, events } = open();
+    const first = await client.call('clip.analyze', { clipId: 2 });
+    // The fixture's clips are 64×48 index patterns: too small to track, but still a full reading.
+    expect(Object.keys(first.analysis.scores)).toHaveLength(15);
+    expect((await client.call('clip.analysis', { clipId: 2 })).analysis).toEqual(first.analysis);
+    const again = await client.call('clip.analyze', { clipId: 2 });
+    expect(again.analysis.createdAt).toBe(first.analysis.createdAt);
+    expect(events.some((entry) => entry.event === 'samples.changed')).toBe(true);
+    expect((await rejection(client.call('clip.analyze', { clipId: 99 }))).code).toBe('not-found');
+  });
 });
 
 describe('stats and import', () => {

@@ -52,14 +52,15 @@ export function readCookie(header: string | undefined, name: string): string | u
 /**
  * The Content-Security-Policy of every page: scripts only from the server itself (no inline,
  * no eval), connections only back to this server's WebSocket, frames and video from here or
- * blob:, never framed by anyone. Inline styles are allowed: React's style props and uPlot set
- * element styles, and a style cannot run code.
+ * blob:, never framed by anyone. No inline styles either: React's style props and uPlot set
+ * styles through the CSSOM (element.style), which CSP does not govern; only <style> elements
+ * and style="" attributes in markup need 'unsafe-inline', and the renderer has neither.
  */
 export function contentSecurityPolicy(host: string): string {
   return [
     "default-src 'self'",
     "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
+    "style-src 'self'",
     "img-src 'self' blob: data:",
     "media-src 'self' blob:",
     "font-src 'self' data:",
