@@ -11,6 +11,7 @@ import { array, enum as zodEnum, literal, looseObject, number, object, record, u
 import type { ClipAnalysis } from '../common/api/contract';
 import { isPrimitive, PRIMITIVES } from '../common/camerabench/primitives';
 import { ProjectError } from '../common/errors';
+import { parseStringArray } from '../common/formats/jsonText';
 import { checkChainAgainstReading, unreliableReason, type ChainContradiction, type QuestionForCheck } from '../common/motion/chainCheck';
 import { draftChain } from '../common/motion/draft';
 import type { MotionReading } from '../common/motion/reading';
@@ -295,15 +296,6 @@ interface ClipSampleRow {
   options: string;
 }
 
-function parseOptions(json: string): string[] | null {
-  try {
-    const value: unknown = JSON.parse(json);
-    return Array.isArray(value) && value.every((item) => typeof item === 'string') ? value : null;
-  } catch {
-    return null;
-  }
-}
-
 /**
  * A clip's current reading in the studio contract's shape (common/api/contract.ts
  * `clipAnalysis`, what `clip.analysis` returns), or null when the clip was never analyzed.
@@ -320,7 +312,7 @@ export function loadClipAnalysis(db: ReadableDB, clipId: number): ClipAnalysis |
   const drafts: Record<string, string> = {};
   const samples = statement<[number], ClipSampleRow>(db, 'SELECT id, primitive, options FROM samples WHERE clip_id = ? AND primitive IS NOT NULL ORDER BY id').all(clipId);
   for (const sample of samples) {
-    const options = parseOptions(sample.options);
+    const options = parseStringArray(sample.options);
     if (sample.primitive === null || !isPrimitive(sample.primitive) || options === null) continue;
     try {
       drafts[String(sample.id)] = draftChain(reading, { primitive: sample.primitive, options }).text;
@@ -388,7 +380,7 @@ export interface ChainCheckReport {
 
 /** The question a chain answers, when it is a CameraBench Yes/No question. */
 export function questionForCheck(primitive: string | null, optionsJson: string): QuestionForCheck | undefined {
-  const options = parseOptions(optionsJson);
+  const options = parseStringArray(optionsJson);
   return primitive !== null && isPrimitive(primitive) && options !== null ? { primitive, options } : undefined;
 }
 

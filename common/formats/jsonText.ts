@@ -337,3 +337,13 @@ function detectStyle(text: string): JsonFileStyle {
     trailingNewline,
   };
 }
+
+/** A stored JSON array of strings (a sample's options), or null when it is anything else. */
+export function parseStringArray(json: string): string[] | null {
+  try {
+    const value: unknown = JSON.parse(json);
+    return Array.isArray(value) && value.every((item) => typeof item === 'string') ? value : null;
+  } catch {
+    return null;
+  }
+}

@@ -4,6 +4,7 @@
 // (common/motion/chainCheck.ts): a contradiction is an error, like a broken record.
 import { isPrimitive, primitiveFromQuestion } from '../../../common/camerabench/primitives';
 import { InputError, ProjectError, type InputProblem } from '../../../common/errors';
+import { parseStringArray } from '../../../common/formats/jsonText';
 import { normalizeRecord, type NormalizedRecord } from '../../../common/formats/normalize';
 import { lengthNorms } from '../../../common/metrics/percentiles';
 import { lintChain, type LintIssue } from '../../../common/ota/lint';
@@ -45,15 +46,6 @@ interface ProjectSummary {
   chains: { checked: number; withoutReading: number; unreliableReading: number };
 }
 
-function parseOptions(json: string): string[] | null {
-  try {
-    const value: unknown = JSON.parse(json);
-    return Array.isArray(value) && value.every((item) => typeof item === 'string') ? value : null;
-  } catch {
-    return null;
-  }
-}
-
 /** Lints a project's current chains and checks them against its stored readings. */
 function validateProject(file: string, findings: Finding[]): ProjectSummary {
   const db = openProject(file, { readonly: true });
@@ -61,7 +53,7 @@ function validateProject(file: string, findings: Finding[]): ProjectSummary {
     const chains = currentChains(db);
     const norms = lengthNorms(chains.map((chain) => chain.text.length));
     for (const chain of chains) {
-      const options = parseOptions(chain.options);
+      const options = parseStringArray(chain.options);
       if (options === null) {
         findings.push({ file, record: chain.sample_id, code: 'invalid-record', severity: 'error', message: 'the sample\'s options are not a JSON array of strings' });
         continue;
