@@ -12,6 +12,12 @@ import { outputSize, parseStoredProbe, type AllFrames, type ClipProbe, type Clip
 
 /** Frames are served at most this wide: the Review player's size, and JPEGs small enough to scrub. */
 export const FRAME_MAX_WIDTH = 960;
+/**
+ * Clips up to this many frames (a minute at 30 fps; CameraBench clips are seconds long) are
+ * extracted whole in one ffmpeg pass for instant scrubbing. Longer ones would cost gigabytes of
+ * JPEGs and a long first wait, so their frames are decoded one by one, on request.
+ */
+export const WHOLE_CLIP_FRAME_LIMIT = 1800;
 /** One sprite holds the whole filmstrip: 10 × 12 tiles, about 120 frames of any clip. */
 const FILMSTRIP = { columns: 10, rows: 12, count: 120, tileWidth: 160 } as const;
 
@@ -54,7 +60,7 @@ export interface ClipMediaService {
   close(): void;
 }
 
-export function createClipMediaService(db: WritableDB, cache: FrameCache, events: MediaEvents = {}): ClipMediaService {
+export function createClipMediaService(db: WritableDB, cache: FrameCache, events: MediaEvents = {}, wholeClipFrameLimit = WHOLE_CLIP_FRAME_LIMIT): ClipMediaService {
   const controller = new AbortController();
   /** One whole-clip extraction per clip and size, shared by every frame request. */
   const frameSets = new Map<string, Promise<AllFrames | null>>();
@@ -86,6 +92,7 @@ export function createClipMediaService(db: WritableDB, cache: FrameCache, events
   }
 
   function frameSet(clipId: number, source: ClipSource, probe: ClipProbe): Promise<AllFrames | null> {
+    if (probe.frameCount > wholeClipFrameLimit) return Promise.resolve(null);
     const size = displaySize(probe);
     const key = `${clipId}\u0000${size.width ?? 'display'}`;
     let pending = frameSets.get(key);
@@ -160,7 +167,7 @@ export function createClipMediaService(db: WritableDB, cache: FrameCache, events
       const info = await stat(file);
       return { path: file, size: info.size, contentType: 'image/jpeg' };
     }
-    // The decoder disagrees with the packet count (a damaged file): exact frames one by one.
+    // A long clip, or the decoder disagrees with the packet count (a damaged file): exact frames one by one.
     const image = await cache.frameAt(source, index, { ...displaySize(probe), format: 'jpeg', signal: controller.signal });
     return { data: image.data, contentType: 'image/jpeg' };
   }

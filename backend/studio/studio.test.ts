@@ -235,6 +235,19 @@ describe('review', () => {
     expect((await client.call('clip.analysis', { clipId: 2 })).analysis).toBeNull();
   });
 
+  it('serves exact frames from a whole-clip extraction, and one by one for clips over the limit', async () => {
+    const whole = open();
+    const extracted = await studio!.media.frame(2, 7);
+    expect('path' in extracted).toBe(true);
+    await whole.client.call('project.info', {});
+    await studio!.close();
+    const folder = tempDir();
+    studio = openStudio({ projectPath: copyProject(builtProject, folder), host: 'in-process', mediaUrls, cacheRoot: join(folder, 'cache'), log: () => undefined, wholeClipFrameLimit: 5 });
+    const single = await studio.media.frame(2, 7);
+    expect('data' in single && single.data.subarray(0, 2).toString('hex')).toBe('ffd8'); // a JPEG, decoded on request
+    await expect(studio.media.frame(2, 30)).rejects.toThrow();
+  });
+
   it('analyzes a clip on request, stores the reading and reuses it on the next request', async () => {
     const { client, events } = open();
     const first = await client.call('clip.analyze', { clipId: 2 });

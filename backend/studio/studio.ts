@@ -46,6 +46,8 @@ export interface StudioOptions {
   cacheRoot?: string;
   log?: (line: string) => void;
   dispatch?: Omit<DispatchOptions, 'log'>;
+  /** Longest clip (frames) extracted whole for scrubbing; longer ones decode frame by frame. */
+  wholeClipFrameLimit?: number;
 }
 
 export interface Studio {
@@ -126,7 +128,7 @@ export function openStudio(options: StudioOptions): Studio {
     media = createClipMediaService(db, cache, {
       onFramesProgress: (clipId, done, total) => emit('job.progress', { jobId: `frames-${clipId}`, kind: 'frames', done, total, message: `extracting frames of clip ${clipId}` }),
       onFramesFinished: (clipId, error) => emit('job.finished', { jobId: `frames-${clipId}`, error }),
-    });
+    }, options.wholeClipFrameLimit);
   } catch (error) {
     db.close();
     throw error;
