@@ -32,6 +32,7 @@ rmSync(join(demo, 'analyzer-scores'), { recursive: true, force: true });
 frustum('analyze', project, '--scores', join(demo, 'analyzer-scores'));
 frustum('score', ...readdirSync(join(demo, 'analyzer-scores')).map((name) => join(demo, 'analyzer-scores', name)));
 frustum('validate', join(demo, 'demo-clips', 'sft.json'), '--limit', '5');
+frustum('validate', project, '--limit', '5'); // the project's chains against the analyzer's readings
 frustum('export', project, '--format', 'sft', '--out', join(demo, 'export', 'camreasoning_sft.json'));
 frustum('export', project, '--format', 'rl', '--out', join(demo, 'export', 'camreasoning_rl.json'));
 
