@@ -99,7 +99,8 @@ export interface AnalyzerIdentity {
  * It lives here, beside the table, so every host that stores readings (`frustum analyze`, the
  * studio's `clip.analyze`) uses the same one and reuses the others' readings.
  */
-export const CURRENT_ANALYZER: Readonly<AnalyzerIdentity> = { name: ANALYZER_MODEL_NAME, version: '1' };
+// 2: rotation+zoom separated from travel by a depth-ordered fit (common/motion/travel.ts).
+export const CURRENT_ANALYZER: Readonly<AnalyzerIdentity> = { name: ANALYZER_MODEL_NAME, version: '2' };
 
 /** What the reading depends on besides the clip and the analyzer. */
 export interface AnalysisSettings {

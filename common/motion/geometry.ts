@@ -160,3 +160,21 @@ export function quantile(values: readonly number[], q: number): number {
   const upper = Math.ceil(position);
   return sorted[lower]! + (sorted[upper]! - sorted[lower]!) * (position - lower);
 }
+
+/** Gaussian elimination with partial pivoting; null for a singular system. */
+export function solveLinear(matrix: number[][], vector: number[]): number[] | null {
+  const size = vector.length;
+  const rows = matrix.map((row, index) => [...row, vector[index]!]);
+  for (let column = 0; column < size; column += 1) {
+    let pivot = column;
+    for (let row = column + 1; row < size; row += 1) if (Math.abs(rows[row]![column]!) > Math.abs(rows[pivot]![column]!)) pivot = row;
+    if (Math.abs(rows[pivot]![column]!) < 1e-18) return null;
+    [rows[column], rows[pivot]] = [rows[pivot]!, rows[column]!];
+    for (let row = 0; row < size; row += 1) {
+      if (row === column) continue;
+      const factor = rows[row]![column]! / rows[column]![column]!;
+      for (let index = column; index <= size; index += 1) rows[row]![index]! -= factor * rows[column]![index]!;
+    }
+  }
+  return rows.map((row, index) => row[size]! / row[index]!);
+}

@@ -74,10 +74,55 @@ describe('translation: near points move more than far ones', () => {
   test('dolly in vs zoom in: both expand, only the dolly has parallax', () => {
     const dolly = measure({ travel: { x: 0, y: 0, z: 0.3 } });
     const zoom = measure({ zoom: 1.06 });
-    expect(dolly.rotation.zoom).toBeGreaterThan(1.02);
+    // Every point expands outwards under the dolly, the far ones too: no zoom is needed (issue
+    // #3: a dolly read as a zoom was the analyzer's main confusion).
+    expect(dolly.rotation.zoom).toBeCloseTo(1, 2);
+    expect(dolly.translation!.z).toBeGreaterThan(0.9);
     expect(zoom.rotation.zoom).toBeGreaterThan(1.05);
     expect(dolly.parallax).toBeGreaterThan(0.5);
     expect(zoom.parallax).toBeLessThan(0.05);
+  });
+});
+
+describe('combined moves: rotation and travel separated on the points', () => {
+  // Far points (up to 40 m) fix the rotation: what they do no travel explains.
+  const deep = { nearDepth: 2, farDepth: 40 };
+
+  test('a truck over a deep scene needs no pan', () => {
+    const found = measure({ travel: { x: 0.1, y: 0, z: 0 } }, deep);
+    expect(found.translation!.x).toBeGreaterThan(0.9);
+    expect(Math.abs(degrees(found.rotation.pan))).toBeLessThan(0.05);
+  });
+
+  test('an arc (truck right, pan left onto a subject 6 m away) still separates', () => {
+    // The subject does not move in the image: pan and truck cancel there, not elsewhere.
+    const pan = -degrees(Math.atan(0.1 / 6));
+    const found = measure({ travel: { x: 0.1, y: 0, z: 0 }, pan }, deep);
+    expect(found.translation!.x).toBeGreaterThan(0.9);
+    // Within the farthest points' own parallax (0.1 m at 40 m: 0.14°): they are the reference.
+    expect(Math.abs(degrees(found.rotation.pan) - pan)).toBeLessThan(0.2);
+    expect(found.parallax).toBeGreaterThan(0.5);
+  });
+
+  test('pedestal up while tilting down onto a subject: both found', () => {
+    const tilt = -degrees(Math.atan(0.08 / 6));
+    const found = measure({ travel: { x: 0, y: -0.08, z: 0 }, tilt }, deep);
+    expect(found.translation!.y).toBeLessThan(-0.9);
+    expect(Math.abs(degrees(found.rotation.tilt) - tilt)).toBeLessThan(0.2);
+  });
+
+  test('dolly in while panning left: the pan is kept, the dolly is not a zoom', () => {
+    const found = measure({ travel: { x: 0, y: 0, z: 0.3 }, pan: -0.8 }, deep);
+    expect(found.translation!.z).toBeGreaterThan(0.9);
+    expect(degrees(found.rotation.pan)).toBeCloseTo(-0.8, 1);
+    expect(found.rotation.zoom).toBeCloseTo(1, 2);
+  });
+
+  test('dolly out and zoom in (a dolly zoom on a subject 6 m away): the zoom is the far points\' expansion', () => {
+    const zoom = 6 / 5.7;
+    const found = measure({ travel: { x: 0, y: 0, z: -0.3 }, zoom }, { nearDepth: 4, farDepth: 40 });
+    expect(found.translation!.z).toBeLessThan(-0.9);
+    expect(found.rotation.zoom).toBeGreaterThan(1.03);
   });
 });
 

@@ -59,6 +59,19 @@ describe('scores', () => {
     }
   });
 
+  test('an arc (truck right while panning left onto a subject): both moves score, nothing else', () => {
+    // 0.08 m per pair at 8 fps: a medium truck (0.64 m/s).
+    const pan = -(Math.atan(0.08 / 6) * 180) / Math.PI;
+    const pairs = Array.from({ length: 24 }, (_, pair) => {
+      const { camera, correspondences } = syntheticCorrespondences({ travel: { x: 0.08, y: 0, z: 0 }, pan }, { seed: pair + 1, nearDepth: 2, farDepth: 40 });
+      return estimatePairMotion(correspondences, camera);
+    });
+    const reading = readMotion({ pairs, fps: FPS, width: 320, height: 180, fovDegrees: 60 });
+    expect(reading.scores.Move_Right).toBeGreaterThan(0.5);
+    expect(reading.scores.Pan_Left).toBeGreaterThan(0.5);
+    for (const other of PRIMITIVES) if (other !== 'Move_Right' && other !== 'Pan_Left') expect(reading.scores[other], other).toBeLessThan(0.5);
+  });
+
   test('shake (jitter around zero) is neither a pan nor static', () => {
     const reading = readingOf((pair) => ({ pan: pair % 2 === 0 ? 0.4 : -0.4, tilt: pair % 3 === 0 ? 0.3 : -0.15 }));
     expect(reading.summary.shakeDegrees).toBeGreaterThan(0.2);

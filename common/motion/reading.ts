@@ -23,6 +23,11 @@ export interface TimelinePoint {
   translation: Vector3 | null;
   /** Speed of the content along the travel pattern, percent of the width per second. */
   translationPercent: number;
+  /**
+   * That speed split by travel component (x truck, y pedestal, z dolly's radial flow), percent
+   * of the width per second, signed as the travel (camera frame); absent in older readings.
+   */
+  translationComponentsPercent?: Vector3;
   parallax: number;
   /** Rotation jitter of this pair around the local mean, degrees. */
   shake: number;
@@ -95,7 +100,8 @@ export interface ReadingInput {
 /**
  * Where each family's score crosses 0.5, and how soft the step is, in the evidence's units.
  * Rotation in degrees per second, zoom in ln(focal ratio) per second, translation in percent of
- * the width per second of content speed. Set on synthetic clips (slow moves ≈ 3–5 °/s) so that
+ * the width per second of the content speed each travel component causes (TimelinePoint
+ * translationComponentsPercent). Set on synthetic clips (slow moves ≈ 3–5 °/s) so that
  * the slowest deliberate move scores well above 0.5 and tracking noise well below.
  */
 export const THRESHOLDS = {
@@ -149,19 +155,21 @@ interface PairEvidence {
 function evidenceOf(point: TimelinePoint): PairEvidence {
   const weight = travelWeight(point.parallax);
   const travel = point.translation ?? { x: 0, y: 0, z: 0 };
-  const lateral = Math.hypot(travel.x, travel.y);
   const speed = point.translationPercent * weight;
+  // Per-component flows when the pair has them: a direction a little off axis then moves little
+  // evidence between dolly and truck (see common/motion/travel).
+  const components = point.translationComponentsPercent;
+  // The rotation + zoom come with the travel already taken out (common/motion/travel): a pan
+  // during a truck (an arc) is still a pan, so rotation is not discounted by the parallax.
   return {
-    dolly: speed * travel.z,
+    dolly: components === undefined ? speed * travel.z : weight * components.z,
     // Camera y points down: travel up is −y.
-    pedestal: -speed * travel.y,
-    truck: speed * travel.x,
-    zoom: Math.log(point.zoomPerSecond) * (1 - weight * Math.abs(travel.z)),
-    pan: point.panDegreesPerSecond * (1 - weight * lateral),
-    tilt: point.tiltDegreesPerSecond * (1 - weight * lateral),
-    // Near layers on one side of the frame moving faster look like a turn about the centre, so
-    // strong parallax discounts roll too.
-    roll: point.rollDegreesPerSecond * (1 - weight),
+    pedestal: components === undefined ? -speed * travel.y : -weight * components.y,
+    truck: components === undefined ? speed * travel.x : weight * components.x,
+    zoom: Math.log(point.zoomPerSecond),
+    pan: point.panDegreesPerSecond,
+    tilt: point.tiltDegreesPerSecond,
+    roll: point.rollDegreesPerSecond,
   };
 }
 
@@ -201,6 +209,9 @@ export function buildTimeline(input: ReadingInput): TimelinePoint[] {
       driftPercentY: percent(pair.drift.y),
       translation: pair.translation,
       translationPercent: percent(pair.translationPixels),
+      translationComponentsPercent: pair.translationComponents === undefined ? undefined : {
+        x: percent(pair.translationComponents.x), y: percent(pair.translationComponents.y), z: percent(pair.translationComponents.z),
+      },
       parallax: pair.parallax,
       shake: jitter[index] ?? 0,
       inlierRatio: pair.inlierRatio,
@@ -220,13 +231,20 @@ function highPass(rotations: readonly (number[] | null)[]): number[] {
   });
 }
 
-/** Mean of each 1-second window (at least one pair), sliding by one pair. */
+/**
+ * Trimmed mean (the middle half) of each 1-second window (at least one pair), sliding by one
+ * pair. Trimmed, because a pair whose travel fit took the depth-reversed reading (a truck read
+ * as a fast pan the other way, see common/motion/travel) is an outlier a plain mean would let
+ * decide the window; a steady move keeps its level.
+ */
 function windowMeans(values: readonly number[], window: number): number[] {
   if (values.length === 0) return [];
   const size = Math.max(1, Math.min(values.length, window));
+  const trim = Math.floor(size / 4);
   const means: number[] = [];
   for (let start = 0; start + size <= values.length; start += 1) {
-    means.push(values.slice(start, start + size).reduce((sum, value) => sum + value, 0) / size);
+    const kept = values.slice(start, start + size).sort((a, b) => a - b).slice(trim, size - trim);
+    means.push(kept.reduce((sum, value) => sum + value, 0) / kept.length);
   }
   return means;
 }

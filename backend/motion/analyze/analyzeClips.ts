@@ -1,9 +1,11 @@
 // Analysis of clip files: decode grayscale frames at the analysis rate and size (backend/media),
 // then track. opencv.js runs on this thread, one pair at a time; what overlaps across clips is
-// decoding (ffmpeg child processes, up to `concurrency` at once) with tracking.
+// decoding (ffmpeg child processes, up to `concurrency` at once) with tracking. A single clip
+// (analyzeClip) is tracked while it decodes (./frameStream).
 import { readGrayFrames } from '../../media';
 import type { MotionReading } from '../../../common/motion/reading';
-import { ANALYSIS_DEFAULTS, analyzeFrames } from './analyzeFrames';
+import { ANALYSIS_DEFAULTS, analyzeFrames, createFrameAnalyzer } from './analyzeFrames';
+import { openFrameStream } from './frameStream';
 
 export interface ClipAnalysisOptions {
   /** Sampling rate, frames per second (default 8). */
@@ -24,8 +26,47 @@ export type ClipAnalysis =
 
 export async function analyzeClip(path: string, options: Omit<ClipAnalysisOptions, 'concurrency' | 'onClip'> = {}): Promise<MotionReading> {
   const fps = options.fps ?? ANALYSIS_DEFAULTS.fps;
-  const decoded = await readGrayFrames(path, { fps, width: options.width ?? ANALYSIS_DEFAULTS.width, signal: options.signal });
-  return analyzeFrames({ ...decoded, fovDegrees: options.fovDegrees }, { signal: options.signal });
+  const stream = await openFrameStream(path, { fps, width: options.width ?? ANALYSIS_DEFAULTS.width, signal: options.signal });
+  const analyzer = await createFrameAnalyzer({ width: stream.width, height: stream.height, fps, fovDegrees: options.fovDegrees }, { signal: options.signal });
+  // Frames queue up as ffmpeg writes them and are tracked one per turn of the event loop, so
+  // the pipe is read between pairs and ffmpeg never waits for the tracker (pushing inside the
+  // data callback would stall it behind a pipe buffer of about one frame).
+  const queue: Uint8Array[] = [];
+  let wake: (() => void) | null = null;
+  let isDecoded = false;
+  let failure: { error: unknown } | null = null;
+  const decoding = stream.run((frame) => {
+    queue.push(frame);
+    wake?.();
+  }).then(
+    () => undefined,
+    (error: unknown) => {
+      failure = { error };
+    },
+  ).finally(() => {
+    isDecoded = true;
+    wake?.();
+  });
+  try {
+    for (;;) {
+      const frame = queue.shift();
+      if (frame !== undefined) {
+        analyzer.push(frame);
+        await new Promise((resolve) => setImmediate(resolve));
+        continue;
+      }
+      if (isDecoded) break;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+      wake = null;
+    }
+    await decoding;
+    if (failure !== null) throw (failure as { error: unknown }).error;
+    return analyzer.finish();
+  } finally {
+    analyzer.close();
+  }
 }
 
 /**

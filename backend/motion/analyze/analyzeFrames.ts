@@ -5,7 +5,7 @@ import { cameraModel, DEFAULT_FOV_DEGREES } from '../../../common/motion/geometr
 import { estimatePairMotion, type PairMotion } from '../../../common/motion/pairMotion';
 import { readMotion, type MotionReading } from '../../../common/motion/reading';
 import { loadOpenCv } from './opencv';
-import { createTracker, DEFAULT_TRACKING, type TrackingOptions } from './track';
+import { createTracker, DEFAULT_TRACKING, type Tracker, type TrackingOptions } from './track';
 
 /**
  * Sampling the caller should decode at: ~8 fps keeps per-pair motion small enough for
@@ -34,29 +34,63 @@ export interface AnalyzeOptions {
 const MIN_TRACKS = 12;
 
 export async function analyzeFrames(input: FramesInput, options: AnalyzeOptions = {}): Promise<MotionReading> {
-  const { frames, width, height, fps } = input;
+  const { frames } = input;
+  const analyzer = await createFrameAnalyzer(input, options);
+  try {
+    for (let index = 0; index < frames.length; index += 1) {
+      options.signal?.throwIfAborted();
+      analyzer.push(frames[index]!);
+      // opencv.js blocks the thread while it works: give aborts and other callbacks a turn.
+      if (index % 8 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    return analyzer.finish();
+  } finally {
+    analyzer.close();
+  }
+}
+
+export interface FrameAnalyzer {
+  /** Tracks from the previous frame into this one and measures the pair (synchronous). */
+  push(frame: Uint8Array): void;
+  /** The reading of every frame pushed so far. */
+  finish(): MotionReading;
+  /** Frees the tracker's WebAssembly memory; idempotent. */
+  close(): void;
+}
+
+/**
+ * The analyzer one frame at a time, so that a clip can be tracked while ffmpeg is still
+ * decoding it (./analyzeClips). Loads opencv.js first: `push` itself never waits.
+ */
+export async function createFrameAnalyzer(input: Omit<FramesInput, 'frames'>, options: AnalyzeOptions = {}): Promise<FrameAnalyzer> {
+  const { width, height, fps } = input;
   if (!(fps > 0)) throw new Error(`fps must be positive, got ${fps}`);
   const fovDegrees = input.fovDegrees ?? DEFAULT_FOV_DEGREES;
   const camera = cameraModel(width, height, fovDegrees);
+  options.signal?.throwIfAborted();
+  const { cv } = await loadOpenCv();
   const pairs: (PairMotion | null)[] = [];
-  const first = frames[0];
-  if (first !== undefined && frames.length >= 2) {
-    options.signal?.throwIfAborted();
-    const { cv } = await loadOpenCv();
-    const tracker = createTracker(cv, first, width, height, { ...DEFAULT_TRACKING, ...options.tracking });
-    try {
-      for (let index = 1; index < frames.length; index += 1) {
-        options.signal?.throwIfAborted();
-        const tracks = tracker.next(frames[index]!);
-        pairs.push(tracks.correspondences.length < MIN_TRACKS
-          ? null
-          : estimatePairMotion(tracks.correspondences, camera, tracks.homography === null ? undefined : { homography: tracks.homography, inlierRatio: tracks.inlierRatio }));
-        // opencv.js blocks the thread while it works: give aborts and other callbacks a turn.
-        if (index % 8 === 0) await new Promise((resolve) => setImmediate(resolve));
+  let tracker: Tracker | null = null;
+  let isClosed = false;
+  return {
+    push(frame: Uint8Array): void {
+      if (isClosed) throw new Error('the frame analyzer was closed');
+      if (tracker === null) {
+        tracker = createTracker(cv, frame, width, height, { ...DEFAULT_TRACKING, ...options.tracking });
+        return;
       }
-    } finally {
-      tracker.close();
-    }
-  }
-  return readMotion({ pairs, fps, width, height, fovDegrees });
+      const tracks = tracker.next(frame);
+      pairs.push(tracks.correspondences.length < MIN_TRACKS
+        ? null
+        : estimatePairMotion(tracks.correspondences, camera, tracks.homography === null ? undefined : { homography: tracks.homography, inlierRatio: tracks.inlierRatio }));
+    },
+    finish(): MotionReading {
+      return readMotion({ pairs, fps, width, height, fovDegrees });
+    },
+    close(): void {
+      if (isClosed) return;
+      isClosed = true;
+      tracker?.close();
+    },
+  };
 }

@@ -1,0 +1,432 @@
+// Rotation + zoom and camera travel separated on the points themselves. Every track's flow is
+// modelled as the flow of one rotation + zoom (the same at every depth) plus a translation
+// flow q·â along the translation pattern at its point (DESIGN.md "Camera motion,
+// geometrically"), with q ≥ 0 (points lie in front of the camera) and a small linear price
+// on q. The price is what breaks the classic ambiguity: a zoom is a dolly over a scene at one
+// depth and a pan a truck, so any constant part of the parallax could move into the rotation
+// + zoom. Charging for parallax gives the rotation + zoom whatever the far points do (their q
+// goes to 0) and leaves to travel only what depth differences demand: the far background is
+// the reference, as a camera operator reads a shot. For a fixed travel direction the problem
+// is convex in (rotation correction, q); the direction is searched on the sphere (the sign
+// matters: q ≥ 0 tells travelling towards the content from travelling away from it). Then
+// Occam: pan, tilt or zoom that the travel makes unnecessary are dropped, and the
+// depth-reversed reading competes on the same terms (see fitTravel). Parallax is measured
+// against the better of the rotation + zoom and a general homography (./planeFit).
+//
+// The constants below were set on synthetic clips of seeds no test or benchmark uses.
+import { applyHomography, rotationZoomHomography, solveLinear, type CameraModel, type Correspondence, type RotationZoom } from './geometry';
+import { fitPlane } from './planeFit';
+
+export interface Vector3 {
+  x: number;
+  y: number;
+  z: number;
+}
+
+export interface TravelFit {
+  /** Rotation + zoom with the travel taken out. */
+  rotation: RotationZoom;
+  /** Camera travel direction (unit, camera frame x right, y down, z forward). */
+  travel: Vector3;
+  /** Mean translation flow of the tracks, pixels (q above). */
+  translationPixels: number;
+  /**
+   * The mean translation flow split by travel component, pixels, signed as the travel: x the
+   * sideways flow a truck causes, y a pedestal's, z the radial flow of a dolly (ρ·r·t_z). A
+   * travel direction slightly off the true one shifts little flow between components, where
+   * its unit components would swing.
+   */
+  componentPixels: Vector3;
+  /**
+   * Squared residual per track (pixels², scaled down when few tracks show it) that the travel
+   * removes compared with the best rotation + zoom or single plane, price included: ~0 for
+   * rotation and zoom, grows with parallax.
+   */
+  gain: number;
+  /** Residual per track after the fit, pixels (root mean square). */
+  residualPixels: number;
+  /** Share of the reference's residual cost (rotation + zoom or one plane) that the travel removes, 0–1. */
+  coherence: number;
+}
+
+/**
+ * Price of parallax per pixel of translation flow, about half the tracking noise. It need only
+ * break ties (which of two readings needs less parallax); larger, it would hide the slow
+ * dolly's sub-pixel parallax per pair and push the rotation + zoom off the far points.
+ */
+export const PARALLAX_PRICE_PIXELS = 0.05;
+
+/**
+ * How much the price of parallax falls from the top of the frame to the bottom (0: flat). The
+ * two ways of reading a flow field with travel along the axis — dolly out + zoom in, or dolly
+ * in + zoom out with every depth order reversed — fit the tracks alike; what tells them apart
+ * is which points are near. Height in the visual field is the oldest depth cue: the ground
+ * below the horizon comes nearest at the bottom of the frame.
+ */
+export const GROUND_PRIOR = 0.8;
+
+/**
+ * How much more a point moving against the travel pattern costs than one moving along it
+ * unexplained. Only noise moves points that way, so a large weight puts the rotation + zoom at
+ * the farthest points; the price balance leaves them ~μ·(near/far count ratio)/weight off.
+ */
+const NEGATIVE_WEIGHT = 10;
+
+/** Residuals across the pattern beyond this weigh less (Huber): bad tracks and moving things. */
+const HUBER_PIXELS = 1;
+
+/** Columns of the rotation + zoom flow Jacobian at each point, pixels per unit of pan, tilt, roll, zoom. */
+function rotationColumns(correspondences: readonly Correspondence[], rotation: RotationZoom, camera: CameraModel): Float64Array {
+  const step = 1e-5;
+  const base = rotationZoomHomography(rotation, camera);
+  const moved = (['pan', 'tilt', 'roll', 'zoom'] as const).map((key) => rotationZoomHomography({ ...rotation, [key]: rotation[key] + step }, camera));
+  const columns = new Float64Array(correspondences.length * 8);
+  correspondences.forEach(({ from }, index) => {
+    const at = applyHomography(base, from);
+    moved.forEach((homography, parameter) => {
+      const shifted = applyHomography(homography, from);
+      columns[index * 8 + parameter] = (shifted.x - at.x) / step;
+      columns[index * 8 + 4 + parameter] = (shifted.y - at.y) / step;
+    });
+  });
+  return columns;
+}
+
+interface Problem {
+  count: number;
+  /** Per point: residual after the initial rotation (x, y), pixels. */
+  residuals: Float64Array;
+  /** Per point: Jacobian rows, x row then y row, 4 each. */
+  columns: Float64Array;
+  /** Normalised image coordinates of the points (focal units). */
+  points: Float64Array;
+  /** Per point, the price of its parallax, pixels (see {@link GROUND_PRIOR}). */
+  prices: Float64Array;
+}
+
+interface DirectionFit {
+  cost: number;
+  delta: number[];
+  translationPixels: number;
+}
+
+/**
+ * Best rotation correction δ for travel direction `travel`: minimises
+ * Σ w·(|e|² − [p > μ](p − μ)²), e = r − Jδ, p = e·â (â: unit pattern). The q = max(0, p − μ)
+ * part is solved in closed form; δ by Newton steps on the piecewise quadratic (few: the
+ * active set settles fast). Halving keeps each step downhill where the cost is flat (a dolly
+ * along the axis leaves the zoom decided only by the price).
+ */
+function fitDirection(
+  problem: Problem,
+  travel: Vector3 | null,
+  maxIterations = 8,
+  start: readonly number[] = [0, 0, 0, 0],
+  pinned: readonly boolean[] = [false, false, false, false],
+  pointCosts?: Float64Array,
+): DirectionFit {
+  const { count, residuals, columns, points, prices } = problem;
+  const patternX = new Float64Array(count);
+  const patternY = new Float64Array(count);
+  for (let index = 0; index < count; index += 1) {
+    if (travel === null) continue;
+    const x = points[index * 2]! * travel.z - travel.x;
+    const y = points[index * 2 + 1]! * travel.z - travel.y;
+    const length = Math.hypot(x, y);
+    if (length < 1e-9) continue;
+    patternX[index] = x / length;
+    patternY[index] = y / length;
+  }
+  const evaluate = (delta: readonly number[]) => {
+    let cost = 0;
+    let flow = 0;
+    const gradient = [0, 0, 0, 0];
+    const hessian = new Float64Array(16);
+    for (let index = 0; index < count; index += 1) {
+      const jx = index * 8;
+      const ex = residuals[index * 2]! - (columns[jx]! * delta[0]! + columns[jx + 1]! * delta[1]! + columns[jx + 2]! * delta[2]! + columns[jx + 3]! * delta[3]!);
+      const ey = residuals[index * 2 + 1]! - (columns[jx + 4]! * delta[0]! + columns[jx + 5]! * delta[1]! + columns[jx + 6]! * delta[2]! + columns[jx + 7]! * delta[3]!);
+      const ax = patternX[index]!;
+      const ay = patternY[index]!;
+      const along = ex * ax + ey * ay;
+      const price = prices[index]!;
+      const q = Math.max(0, along - price);
+      // What no travel along this direction explains: across the pattern, and any shortfall.
+      const leftX = ex - q * ax;
+      const leftY = ey - q * ay;
+      const left = Math.hypot(leftX, leftY);
+      const weight = left <= HUBER_PIXELS ? 1 : HUBER_PIXELS / left;
+      const across = leftX * leftX + leftY * leftY - (along - q) * (along - q);
+      // Along the pattern: q ≥ 0 costs its price; a point moving against the pattern (behind
+      // the camera, were it travel) costs NEGATIVE_WEIGHT times its square, so the rotation +
+      // zoom settles on the far points rather than on the bulk.
+      let alongCost: number;
+      let gradientCoefficient: number;
+      let hessianCoefficient: number;
+      if (along >= price) {
+        alongCost = 2 * price * along - price * price;
+        gradientCoefficient = along - price;
+        hessianCoefficient = -1;
+      } else if (along >= 0) {
+        alongCost = along * along;
+        gradientCoefficient = 0;
+        hessianCoefficient = 0;
+      } else {
+        alongCost = NEGATIVE_WEIGHT * along * along;
+        gradientCoefficient = (1 - NEGATIVE_WEIGHT) * along;
+        hessianCoefficient = NEGATIVE_WEIGHT - 1;
+      }
+      cost += weight * (across + alongCost);
+      if (pointCosts !== undefined) pointCosts[index] = weight * (across + alongCost);
+      flow += q;
+      // Gradient/2 = Σ w·(−Jᵀe + c·g), Hessian/2 = Σ w·(JᵀJ + h·g gᵀ), g = Jᵀâ (c, h above).
+      for (let row = 0; row < 4; row += 1) {
+        const cx = columns[jx + row]!;
+        const cy = columns[jx + 4 + row]!;
+        const g = cx * ax + cy * ay;
+        gradient[row]! += weight * (-(cx * ex + cy * ey) + gradientCoefficient * g);
+        for (let column = 0; column <= row; column += 1) {
+          const dx = columns[jx + column]!;
+          const dy = columns[jx + 4 + column]!;
+          hessian[row * 4 + column]! += weight * (cx * dx + cy * dy + hessianCoefficient * g * (dx * ax + dy * ay));
+        }
+      }
+    }
+    for (let row = 0; row < 4; row += 1) for (let column = 0; column < row; column += 1) hessian[column * 4 + row] = hessian[row * 4 + column]!;
+    return { cost, flow, gradient, hessian };
+  };
+  let delta = [...start];
+  let current = evaluate(delta);
+  for (let iteration = 0; iteration < maxIterations; iteration += 1) {
+    const matrix = Array.from({ length: 4 }, (_, row) => Array.from({ length: 4 }, (__, column) => current.hessian[row * 4 + column]!));
+    // Damping keeps the step finite along directions the data leave flat (see above).
+    for (let row = 0; row < 4; row += 1) matrix[row]![row]! += 1e-3 * matrix[row]![row]! + 1e-9;
+    // A pinned parameter stays where `start` put it.
+    const right = current.gradient.map((value, row) => (pinned[row] ? 0 : -value));
+    for (let row = 0; row < 4; row += 1) {
+      if (!pinned[row]) continue;
+      for (let column = 0; column < 4; column += 1) matrix[row]![column] = matrix[column]![row] = row === column ? 1 : 0;
+    }
+    const step = solveLinear(matrix, right);
+    if (step === null) break;
+    let scale = 1;
+    let accepted = false;
+    for (let attempt = 0; attempt < 4; attempt += 1, scale /= 2) {
+      const candidate = delta.map((value, index) => value + scale * step[index]!);
+      const next = evaluate(candidate);
+      if (next.cost <= current.cost) {
+        delta = candidate;
+        const improvement = current.cost - next.cost;
+        current = next;
+        accepted = improvement > 1e-9 * (1 + next.cost);
+        break;
+      }
+    }
+    if (!accepted) break;
+  }
+  return { cost: current.cost, delta, translationPixels: count === 0 ? 0 : current.flow / count };
+}
+
+/**
+ * At a solved direction: the mean per-component translation flow (see {@link TravelFit}) and
+ * the share of tracks the travel moves by more than SPREAD.pixels.
+ */
+function travelFlows(problem: Problem, travel: Vector3, delta: readonly number[]): { components: Vector3; movedShare: number } {
+  const { count, residuals, columns, points, prices } = problem;
+  const sum = { x: 0, y: 0, z: 0 };
+  let moved = 0;
+  for (let index = 0; index < count; index += 1) {
+    const x = points[index * 2]!;
+    const y = points[index * 2 + 1]!;
+    const patternX = x * travel.z - travel.x;
+    const patternY = y * travel.z - travel.y;
+    const length = Math.hypot(patternX, patternY);
+    if (length < 1e-9) continue;
+    const jx = index * 8;
+    const ex = residuals[index * 2]! - (columns[jx]! * delta[0]! + columns[jx + 1]! * delta[1]! + columns[jx + 2]! * delta[2]! + columns[jx + 3]! * delta[3]!);
+    const ey = residuals[index * 2 + 1]! - (columns[jx + 4]! * delta[0]! + columns[jx + 5]! * delta[1]! + columns[jx + 6]! * delta[2]! + columns[jx + 7]! * delta[3]!);
+    const q = Math.max(0, (ex * patternX + ey * patternY) / length - prices[index]!);
+    if (q > SPREAD.pixels) moved += 1;
+    // q = ρ·|pattern|: ρ (inverse depth × speed, pixels per focal unit) times each component's share.
+    const rho = q / length;
+    sum.x += rho * travel.x;
+    sum.y += rho * travel.y;
+    sum.z += rho * Math.hypot(x, y) * travel.z;
+  }
+  return { components: { x: sum.x / count, y: sum.y / count, z: sum.z / count }, movedShare: count === 0 ? 0 : moved / count };
+}
+
+/** Roughly even directions on the whole sphere (Fibonacci lattice). */
+export function sphereDirections(count: number): Vector3[] {
+  const golden = Math.PI * (3 - Math.sqrt(5));
+  return Array.from({ length: count }, (_, index) => {
+    const z = 1 - (2 * (index + 0.5)) / count;
+    const radius = Math.sqrt(1 - z * z);
+    return { x: radius * Math.cos(golden * index), y: radius * Math.sin(golden * index), z };
+  });
+}
+
+const COARSE = sphereDirections(64);
+const COARSE_TRACKS = 80;
+/**
+ * 0 when the travel moves fewer than SPREAD.from of the tracks by more than SPREAD.pixels (3 ×
+ * the tracking noise: noise alone almost never does), 1 from SPREAD.to on. Travel moves much
+ * of the picture; a passer-by, however fast, does not.
+ */
+function spreadFactor(movedShare: number): number {
+  return Math.max(0, Math.min(1, (movedShare - SPREAD.from) / (SPREAD.to - SPREAD.from)));
+}
+
+const SPREAD = { pixels: 0.3, from: 0.15, to: 0.3 } as const;
+
+/** Pan, tilt and zoom: the rotation + zoom components a travel can stand in for. */
+const PINNABLE = [0, 1, 3] as const;
+
+/**
+ * Cost per track, pixels², that dropping one of them may add and still be preferred. Dropping
+ * a pan a truck made up costs only the price of the far points' parallax (price × their drift,
+ * ~0.1); dropping a real pan makes points drift against the travel, which costs
+ * NEGATIVE_WEIGHT × drift² on each of them.
+ */
+const PIN_TOLERANCE = 0.5;
+
+/** Newton steps while comparing directions; the winner gets the full count. */
+const REFINE_ITERATIONS = 3;
+
+/** Every k-th track, so that at most `limit` remain (tracks are spread over the frame already). */
+function subsample(problem: Problem, limit: number): Problem {
+  if (problem.count <= limit) return problem;
+  const stride = problem.count / limit;
+  const picked = Array.from({ length: limit }, (_, index) => Math.floor(index * stride));
+  const take = (values: Float64Array, width: number) => {
+    const out = new Float64Array(limit * width);
+    picked.forEach((from, to) => out.set(values.subarray(from * width, from * width + width), to * width));
+    return out;
+  };
+  return { count: limit, residuals: take(problem.residuals, 2), columns: take(problem.columns, 8), points: take(problem.points, 2), prices: take(problem.prices, 1) };
+}
+
+/**
+ * Rotation + zoom and travel from the tracks, starting from a rotation + zoom fitted to all of
+ * them (`initial`). Null with fewer than 8 tracks.
+ */
+export function fitTravel(correspondences: readonly Correspondence[], camera: CameraModel, initial: RotationZoom, price = PARALLAX_PRICE_PIXELS): TravelFit | null {
+  const count = correspondences.length;
+  if (count < 8) return null;
+  const homography = rotationZoomHomography(initial, camera);
+  const residuals = new Float64Array(count * 2);
+  const points = new Float64Array(count * 2);
+  correspondences.forEach(({ from, to }, index) => {
+    const predicted = applyHomography(homography, from);
+    residuals[index * 2] = to.x - predicted.x;
+    residuals[index * 2 + 1] = to.y - predicted.y;
+    points[index * 2] = (from.x - camera.centerX) / camera.focal;
+    points[index * 2 + 1] = (from.y - camera.centerY) / camera.focal;
+  });
+  // Lower in the frame, parallax is cheaper: there the ground comes nearest (see GROUND_PRIOR).
+  const halfHeight = camera.centerY / camera.focal;
+  const prices = new Float64Array(count);
+  for (let index = 0; index < count; index += 1) {
+    const height = Math.max(-1, Math.min(1, points[index * 2 + 1]! / halfHeight));
+    prices[index] = price * (1 - GROUND_PRIOR * height);
+  }
+  const problem: Problem = { count, residuals, columns: rotationColumns(correspondences, initial, camera), points, prices };
+  // The corrections that take each parameter to none: pan, tilt, roll 0 and zoom factor 1.
+  const startValues = [initial.pan, initial.tilt, initial.roll, initial.zoom - 1];
+  const still = fitDirection(problem, null);
+  // The coarse search runs on a spread-out subset with few Newton steps: it only has to land
+  // in the right basin; the refinement uses every track.
+  const sample = subsample(problem, COARSE_TRACKS);
+  let coarse = { travel: COARSE[0]!, cost: Number.POSITIVE_INFINITY };
+  for (const travel of COARSE) {
+    const cost = fitDirection(sample, travel, 3).cost;
+    if (cost < coarse.cost) coarse = { travel, cost };
+  }
+  let best = { travel: coarse.travel, fit: fitDirection(problem, coarse.travel, REFINE_ITERATIONS) };
+  // Neighbouring directions have nearly the same rotation correction: start from the best one,
+  // so that Newton needs a step or two instead of eight.
+  const consider = (travel: Vector3) => {
+    const fit = fitDirection(problem, travel, REFINE_ITERATIONS, best.fit.delta);
+    if (fit.cost < best.fit.cost) best = { travel, fit };
+  };
+  // Refine around the coarse winner (the lattice spacing is about 25°) on shrinking 3 × 3 grids.
+  for (const spread of [0.3, 0.12, 0.05]) {
+    const center = best.travel;
+    for (let i = -1; i <= 1; i += 1) for (let j = -1; j <= 1; j += 1) if (i !== 0 || j !== 0) consider(nudge(center, spread * i, spread * j));
+  }
+  best = { travel: best.travel, fit: fitDirection(problem, best.travel, 8, best.fit.delta) };
+  // Occam: a rotation + zoom component that the travel makes unnecessary is dropped. A truck
+  // needs no pan when every point, the far ones too, drifts the way the travel sends it (q ≥ 0
+  // holds with the pan at zero: the background is simply at a finite depth); an arc needs its
+  // pan, because there the far points drift against the travel. The depth-reversed reading
+  // (travel −t, every depth order flipped) competes on the same terms: dolly out over a near
+  // and a far layer also reads as dolly in plus a zoom out, and only the first needs no zoom.
+  const simplest = (travel: Vector3, fit: DirectionFit) => {
+    let pinned = [false, false, false, false];
+    let chosen = fit;
+    for (const parameter of PINNABLE) {
+      const trial = pinned.map((isPinned, index) => isPinned || index === parameter);
+      const start = chosen.delta.map((value, index) => (trial[index] ? -startValues[index]! : value));
+      const pinnedFit = fitDirection(problem, travel, 4, start, trial);
+      if (pinnedFit.cost - fit.cost < PIN_TOLERANCE * count) {
+        pinned = trial;
+        chosen = pinnedFit;
+      }
+    }
+    const freeCount = PINNABLE.filter((parameter) => !pinned[parameter]).length;
+    return { travel, fit: chosen, penalized: chosen.cost + PIN_TOLERANCE * count * freeCount };
+  };
+  const reversed = { x: -best.travel.x, y: -best.travel.y, z: -best.travel.z };
+  const readings = [simplest(best.travel, best.fit), simplest(reversed, fitDirection(problem, reversed))];
+  const chosen = readings[1]!.penalized < readings[0]!.penalized ? readings[1]! : readings[0]!;
+  best = { travel: chosen.travel, fit: chosen.fit };
+  const delta = best.fit.delta;
+  const rotation: RotationZoom = {
+    pan: initial.pan + delta[0]!,
+    tilt: initial.tilt + delta[1]!,
+    roll: initial.roll + delta[2]!,
+    zoom: initial.zoom + delta[3]!,
+  };
+  // Parallax is what neither the rotation + zoom nor any single plane explains, per track. It
+  // must show on more than a few tracks: a minority of independently moving things (which the
+  // travel could explain as very near points) must not make a rotation a travel.
+  const plane = fitPlane(correspondences, HUBER_PIXELS);
+  const stillCosts = new Float64Array(count);
+  fitDirection(problem, null, 0, still.delta, undefined, stillCosts);
+  const reference = plane !== null && plane.cost < still.cost ? plane.costs : stillCosts;
+  const travelCosts = new Float64Array(count);
+  fitDirection(problem, best.travel, 0, best.fit.delta, undefined, travelCosts);
+  const gains = Array.from(reference, (value, index) => value - travelCosts[index]!);
+  const referenceTotal = Math.min(still.cost, plane?.cost ?? Number.POSITIVE_INFINITY);
+  const flows = travelFlows(problem, best.travel, best.fit.delta);
+  return {
+    rotation,
+    travel: best.travel,
+    translationPixels: best.fit.translationPixels,
+    componentPixels: flows.components,
+    gain: Math.max(0, gains.reduce((sum, value) => sum + value, 0) / count) * spreadFactor(flows.movedShare),
+    residualPixels: Math.sqrt(best.fit.cost / count),
+    coherence: referenceTotal > 0 ? Math.max(0, Math.min(1, (referenceTotal - best.fit.cost) / referenceTotal)) : 0,
+  };
+}
+
+/** `direction` turned by small angles about two axes perpendicular to it, renormalised. */
+function nudge(direction: Vector3, first: number, second: number): Vector3 {
+  const helper = Math.abs(direction.z) < 0.9 ? { x: 0, y: 0, z: 1 } : { x: 1, y: 0, z: 0 };
+  const a = normalize(cross(direction, helper));
+  const b = cross(direction, a);
+  return normalize({
+    x: direction.x + first * a.x + second * b.x,
+    y: direction.y + first * a.y + second * b.y,
+    z: direction.z + first * a.z + second * b.z,
+  });
+}
+
+function cross(a: Vector3, b: Vector3): Vector3 {
+  return { x: a.y * b.z - a.z * b.y, y: a.z * b.x - a.x * b.z, z: a.x * b.y - a.y * b.x };
+}
+
+function normalize(vector: Vector3): Vector3 {
+  const length = Math.hypot(vector.x, vector.y, vector.z);
+  return { x: vector.x / length, y: vector.y / length, z: vector.z / length };
+}
