@@ -27,13 +27,14 @@ export async function analyzeProjectClip(db: WritableDB, clipId: number, signal?
   } catch (error) {
     throw new ApiError('unavailable', `clip ${clip.name}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const { contentHash, clipFps } = identity;
+  const { contentHash, clipFps, probe } = identity;
   const stored = findClipAnalysis(db, clipId, { analyzer, settings, contentHash });
   if (stored !== null) {
     // Same clip, analyzer and settings: the stored reading is the answer; make it current.
     if (!stored.isNewest) saveClipAnalysis(db, clipId, stored.analysis);
     return;
   }
-  const reading = await analyzeClip(path, { ...settings, ...(signal ? { signal } : {}) });
+  // The probe is already known: the analyzer skips its own ffprobe run.
+  const reading = await analyzeClip({ path, probe }, { ...settings, ...(signal ? { signal } : {}) });
   saveClipAnalysis(db, clipId, { analyzer, settings, contentHash, clipFps, reading });
 }

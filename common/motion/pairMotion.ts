@@ -70,28 +70,51 @@ export function fitRotationZoom(correspondences: readonly Correspondence[], came
   let parameters = initial ? [initial.pan, initial.tilt, initial.roll, Math.log(initial.zoom)] : [0, 0, 0, 0];
   if (correspondences.length < 3) return toMotion(parameters);
   const step = 1e-6;
+  const count = correspondences.length;
+  // Flat buffers reused across iterations: the fit runs once per pair, and per-point objects
+  // for the base and four moved homographies were most of its cost. Same arithmetic as residualsOf.
+  const residualX = new Float64Array(count);
+  const residualY = new Float64Array(count);
+  const movedX = new Float64Array(count * 4);
+  const movedY = new Float64Array(count * 4);
+  const magnitudes = new Array<number>(count);
+  const fill = (homography: Matrix3, outX: Float64Array, outY: Float64Array, offset: number, stride: number) => {
+    for (let point = 0; point < count; point += 1) {
+      const { from, to } = correspondences[point]!;
+      const predicted = applyHomography(homography, from);
+      outX[point * stride + offset] = to.x - predicted.x;
+      outY[point * stride + offset] = to.y - predicted.y;
+    }
+  };
   for (let iteration = 0; iteration < 12; iteration += 1) {
-    const base = residualsOf(correspondences, rotationZoomHomography(toMotion(parameters), camera));
-    const magnitudes = base.map((residual) => Math.hypot(residual.x, residual.y));
+    fill(rotationZoomHomography(toMotion(parameters), camera), residualX, residualY, 0, 1);
+    for (let point = 0; point < count; point += 1) magnitudes[point] = Math.hypot(residualX[point]!, residualY[point]!);
     const huber = Math.max(NOISE_PIXELS * 2, 1.5 * median(magnitudes));
-    const weights = magnitudes.map((magnitude) => (magnitude <= huber ? 1 : huber / magnitude));
-    const jacobians = parameters.map((_, index) => {
+    for (let index = 0; index < 4; index += 1) {
       const moved = [...parameters];
       moved[index]! += step;
-      return residualsOf(correspondences, rotationZoomHomography(toMotion(moved), camera));
-    });
+      fill(rotationZoomHomography(toMotion(moved), camera), movedX, movedY, index, 4);
+    }
     const normal = Array.from({ length: 4 }, () => [0, 0, 0, 0]);
     const gradient = [0, 0, 0, 0];
-    base.forEach((residual, point) => {
-      const weight = weights[point]!;
-      const columns = jacobians.map((moved) => ({ x: (moved[point]!.x - residual.x) / step, y: (moved[point]!.y - residual.y) / step }));
+    const columnX = [0, 0, 0, 0];
+    const columnY = [0, 0, 0, 0];
+    for (let point = 0; point < count; point += 1) {
+      const magnitude = magnitudes[point]!;
+      const weight = magnitude <= huber ? 1 : huber / magnitude;
+      const x = residualX[point]!;
+      const y = residualY[point]!;
+      for (let index = 0; index < 4; index += 1) {
+        columnX[index] = (movedX[point * 4 + index]! - x) / step;
+        columnY[index] = (movedY[point * 4 + index]! - y) / step;
+      }
       for (let row = 0; row < 4; row += 1) {
-        gradient[row]! += weight * (columns[row]!.x * residual.x + columns[row]!.y * residual.y);
+        gradient[row]! += weight * (columnX[row]! * x + columnY[row]! * y);
         for (let column = 0; column < 4; column += 1) {
-          normal[row]![column]! += weight * (columns[row]!.x * columns[column]!.x + columns[row]!.y * columns[column]!.y);
+          normal[row]![column]! += weight * (columnX[row]! * columnX[column]! + columnY[row]! * columnY[column]!);
         }
       }
-    });
+    }
     const delta = solveLinear(normal, gradient.map((value) => -value));
     if (delta === null) break;
     parameters = parameters.map((value, index) => value + delta[index]!);

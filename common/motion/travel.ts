@@ -102,6 +102,21 @@ interface Problem {
   points: Float64Array;
   /** Per point, the price of its parallax, pixels (see {@link GROUND_PRIOR}). */
   prices: Float64Array;
+  /** Per point, JᵀJ's lower triangle (10 values): the same for every direction, so computed once. */
+  normals: Float64Array;
+}
+
+function normalsOf(count: number, columns: Float64Array): Float64Array {
+  const normals = new Float64Array(count * 10);
+  for (let index = 0; index < count; index += 1) {
+    const jx = index * 8;
+    for (let row = 0, k = 0; row < 4; row += 1) {
+      for (let column = 0; column <= row; column += 1, k += 1) {
+        normals[index * 10 + k] = columns[jx + row]! * columns[jx + column]! + columns[jx + 4 + row]! * columns[jx + 4 + column]!;
+      }
+    }
+  }
+  return normals;
 }
 
 interface DirectionFit {
@@ -137,15 +152,30 @@ function fitDirection(
     patternX[index] = x / length;
     patternY[index] = y / length;
   }
-  const evaluate = (delta: readonly number[]) => {
+  // g = Jᵀâ per point: fixed for the direction, so computed once rather than per Newton step.
+  const projected = new Float64Array(count * 4);
+  for (let index = 0; index < count; index += 1) {
+    const jx = index * 8;
+    const ax = patternX[index]!;
+    const ay = patternY[index]!;
+    for (let row = 0; row < 4; row += 1) projected[index * 4 + row] = columns[jx + row]! * ax + columns[jx + 4 + row]! * ay;
+  }
+  const { normals } = problem;
+  // The derivatives cost as much as the cost itself: skipped where no Newton step will use them.
+  const evaluate = (delta: readonly number[], withDerivatives: boolean) => {
+    const d0 = delta[0]!;
+    const d1 = delta[1]!;
+    const d2 = delta[2]!;
+    const d3 = delta[3]!;
     let cost = 0;
     let flow = 0;
     const gradient = [0, 0, 0, 0];
-    const hessian = new Float64Array(16);
+    // Lower triangle, row-major (00, 10, 11, 20, 21, 22, 30, 31, 32, 33), as in Problem.normals.
+    const triangle = new Float64Array(10);
     for (let index = 0; index < count; index += 1) {
       const jx = index * 8;
-      const ex = residuals[index * 2]! - (columns[jx]! * delta[0]! + columns[jx + 1]! * delta[1]! + columns[jx + 2]! * delta[2]! + columns[jx + 3]! * delta[3]!);
-      const ey = residuals[index * 2 + 1]! - (columns[jx + 4]! * delta[0]! + columns[jx + 5]! * delta[1]! + columns[jx + 6]! * delta[2]! + columns[jx + 7]! * delta[3]!);
+      const ex = residuals[index * 2]! - (columns[jx]! * d0 + columns[jx + 1]! * d1 + columns[jx + 2]! * d2 + columns[jx + 3]! * d3);
+      const ey = residuals[index * 2 + 1]! - (columns[jx + 4]! * d0 + columns[jx + 5]! * d1 + columns[jx + 6]! * d2 + columns[jx + 7]! * d3);
       const ax = patternX[index]!;
       const ay = patternY[index]!;
       const along = ex * ax + ey * ay;
@@ -154,7 +184,8 @@ function fitDirection(
       // What no travel along this direction explains: across the pattern, and any shortfall.
       const leftX = ex - q * ax;
       const leftY = ey - q * ay;
-      const left = Math.hypot(leftX, leftY);
+      // Math.sqrt, not Math.hypot: this line runs ~20 000 times a pair, and V8's hypot is several times slower.
+      const left = Math.sqrt(leftX * leftX + leftY * leftY);
       const weight = left <= HUBER_PIXELS ? 1 : HUBER_PIXELS / left;
       const across = leftX * leftX + leftY * leftY - (along - q) * (along - q);
       // Along the pattern: q ≥ 0 costs its price; a point moving against the pattern (behind
@@ -179,26 +210,42 @@ function fitDirection(
       cost += weight * (across + alongCost);
       if (pointCosts !== undefined) pointCosts[index] = weight * (across + alongCost);
       flow += q;
+      if (!withDerivatives) continue;
       // Gradient/2 = Σ w·(−Jᵀe + c·g), Hessian/2 = Σ w·(JᵀJ + h·g gᵀ), g = Jᵀâ (c, h above).
-      for (let row = 0; row < 4; row += 1) {
-        const cx = columns[jx + row]!;
-        const cy = columns[jx + 4 + row]!;
-        const g = cx * ax + cy * ay;
-        gradient[row]! += weight * (-(cx * ex + cy * ey) + gradientCoefficient * g);
-        for (let column = 0; column <= row; column += 1) {
-          const dx = columns[jx + column]!;
-          const dy = columns[jx + 4 + column]!;
-          hessian[row * 4 + column]! += weight * (cx * dx + cy * dy + hessianCoefficient * g * (dx * ax + dy * ay));
-        }
-      }
+      const g0 = projected[index * 4]!;
+      const g1 = projected[index * 4 + 1]!;
+      const g2 = projected[index * 4 + 2]!;
+      const g3 = projected[index * 4 + 3]!;
+      gradient[0]! += weight * (gradientCoefficient * g0 - (columns[jx]! * ex + columns[jx + 4]! * ey));
+      gradient[1]! += weight * (gradientCoefficient * g1 - (columns[jx + 1]! * ex + columns[jx + 5]! * ey));
+      gradient[2]! += weight * (gradientCoefficient * g2 - (columns[jx + 2]! * ex + columns[jx + 6]! * ey));
+      gradient[3]! += weight * (gradientCoefficient * g3 - (columns[jx + 3]! * ex + columns[jx + 7]! * ey));
+      const n = index * 10;
+      const h = hessianCoefficient;
+      triangle[0]! += weight * (normals[n]! + h * g0 * g0);
+      triangle[1]! += weight * (normals[n + 1]! + h * g1 * g0);
+      triangle[2]! += weight * (normals[n + 2]! + h * g1 * g1);
+      triangle[3]! += weight * (normals[n + 3]! + h * g2 * g0);
+      triangle[4]! += weight * (normals[n + 4]! + h * g2 * g1);
+      triangle[5]! += weight * (normals[n + 5]! + h * g2 * g2);
+      triangle[6]! += weight * (normals[n + 6]! + h * g3 * g0);
+      triangle[7]! += weight * (normals[n + 7]! + h * g3 * g1);
+      triangle[8]! += weight * (normals[n + 8]! + h * g3 * g2);
+      triangle[9]! += weight * (normals[n + 9]! + h * g3 * g3);
     }
-    for (let row = 0; row < 4; row += 1) for (let column = 0; column < row; column += 1) hessian[column * 4 + row] = hessian[row * 4 + column]!;
+    const hessian = new Float64Array(16);
+    for (let row = 0, k = 0; row < 4; row += 1) {
+      for (let column = 0; column <= row; column += 1, k += 1) hessian[row * 4 + column] = hessian[column * 4 + row] = triangle[k]!;
+    }
     return { cost, flow, gradient, hessian };
   };
   let delta = [...start];
-  let current = evaluate(delta);
+  let current = evaluate(delta, maxIterations > 0);
   for (let iteration = 0; iteration < maxIterations; iteration += 1) {
-    const matrix = Array.from({ length: 4 }, (_, row) => Array.from({ length: 4 }, (__, column) => current.hessian[row * 4 + column]!));
+    // Plain loops: Array.from with a length object cost ~5 % of the analysis time here (profiled).
+    const hessian = current.hessian;
+    const matrix: number[][] = [];
+    for (let row = 0; row < 4; row += 1) matrix.push([hessian[row * 4]!, hessian[row * 4 + 1]!, hessian[row * 4 + 2]!, hessian[row * 4 + 3]!]);
     // Damping keeps the step finite along directions the data leave flat (see above).
     for (let row = 0; row < 4; row += 1) matrix[row]![row]! += 1e-3 * matrix[row]![row]! + 1e-9;
     // A pinned parameter stays where `start` put it.
@@ -213,7 +260,7 @@ function fitDirection(
     let accepted = false;
     for (let attempt = 0; attempt < 4; attempt += 1, scale /= 2) {
       const candidate = delta.map((value, index) => value + scale * step[index]!);
-      const next = evaluate(candidate);
+      const next = evaluate(candidate, iteration + 1 < maxIterations);
       if (next.cost <= current.cost) {
         delta = candidate;
         const improvement = current.cost - next.cost;
@@ -303,7 +350,9 @@ function subsample(problem: Problem, limit: number): Problem {
     picked.forEach((from, to) => out.set(values.subarray(from * width, from * width + width), to * width));
     return out;
   };
-  return { count: limit, residuals: take(problem.residuals, 2), columns: take(problem.columns, 8), points: take(problem.points, 2), prices: take(problem.prices, 1) };
+  return {
+    count: limit, residuals: take(problem.residuals, 2), columns: take(problem.columns, 8), points: take(problem.points, 2), prices: take(problem.prices, 1), normals: take(problem.normals, 10),
+  };
 }
 
 /**
@@ -330,7 +379,8 @@ export function fitTravel(correspondences: readonly Correspondence[], camera: Ca
     const height = Math.max(-1, Math.min(1, points[index * 2 + 1]! / halfHeight));
     prices[index] = price * (1 - GROUND_PRIOR * height);
   }
-  const problem: Problem = { count, residuals, columns: rotationColumns(correspondences, initial, camera), points, prices };
+  const columns = rotationColumns(correspondences, initial, camera);
+  const problem: Problem = { count, residuals, columns, points, prices, normals: normalsOf(count, columns) };
   // The corrections that take each parameter to none: pan, tilt, roll 0 and zoom factor 1.
   const startValues = [initial.pan, initial.tilt, initial.roll, initial.zoom - 1];
   const still = fitDirection(problem, null);

@@ -1,12 +1,13 @@
 // analyzeClip tracks frames as ffmpeg decodes them (./frameStream): the reading must be the one
-// the decode-everything-first path gives, and a bad clip must still fail with its name.
+// the decode-everything-first path gives, and a bad clip must still fail with its name. A probe
+// the caller already has (the store's) replaces the ffprobe run.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { readGrayFrames } from '../../media';
+import { outputSize, probeClip, readGrayFrames } from '../../media';
 import { makePatternClip } from '../../media/testClips';
-import { analyzeClip } from './analyzeClips';
+import { analyzeClip, analyzeClips } from './analyzeClips';
 import { ANALYSIS_DEFAULTS, analyzeFrames } from './analyzeFrames';
 
 describe('analyzeClip (streamed decoding)', () => {
@@ -25,6 +26,23 @@ describe('analyzeClip (streamed decoding)', () => {
     expect(streamed.scores).toEqual(whole.scores);
     expect(streamed.timeline).toHaveLength(decoded.frames.length - 1);
     expect(streamed.scores.Pan_Right).toBeGreaterThan(0.5);
+  }, 60_000);
+
+  test('a known probe is used instead of probing again, by both paths', async () => {
+    const probed = await probeClip(clip);
+    if (!probed.ok) throw new Error(probed.reason);
+    // A probe that disagrees with the file shows which one sized the frames: only a decode that
+    // trusted it (and ran no ffprobe of its own) makes frames twice as tall.
+    const taller = { ...probed.probe, displayHeight: probed.probe.displayHeight * 2 };
+    const expected = outputSize(taller, { width: ANALYSIS_DEFAULTS.width }).height;
+    expect(expected).not.toBe(outputSize(probed.probe, { width: ANALYSIS_DEFAULTS.width }).height);
+    const streamed = await analyzeClip({ path: clip, probe: taller });
+    expect(streamed.summary.height).toBe(expected);
+    const [batch] = await analyzeClips([{ path: clip, probe: taller }]);
+    expect(batch?.ok && batch.reading.summary.height).toBe(expected);
+    // The right probe reads as probing does.
+    const [same] = await analyzeClips([{ path: clip, probe: probed.probe }]);
+    expect(same?.ok && same.reading.scores).toEqual((await analyzeClip(clip)).scores);
   }, 60_000);
 
   test('a missing clip rejects, naming it', async () => {

@@ -2,7 +2,7 @@
 // then track. opencv.js runs on this thread, one pair at a time; what overlaps across clips is
 // decoding (ffmpeg child processes, up to `concurrency` at once) with tracking. A single clip
 // (analyzeClip) is tracked while it decodes (./frameStream).
-import { readGrayFrames } from '../../media';
+import { readGrayFrames, type ClipProbe } from '../../media';
 import type { MotionReading } from '../../../common/motion/reading';
 import { ANALYSIS_DEFAULTS, analyzeFrames, createFrameAnalyzer } from './analyzeFrames';
 import { openFrameStream } from './frameStream';
@@ -20,13 +20,21 @@ export interface ClipAnalysisOptions {
   onClip?: (result: ClipAnalysis, done: number, total: number) => void;
 }
 
+/** A clip by path, optionally with its probe as the store already has it (saves an ffprobe run). */
+export type ClipInput = string | { path: string; probe?: ClipProbe };
+
+function sourceOf(input: ClipInput): { path: string; probe?: ClipProbe } {
+  return typeof input === 'string' ? { path: input } : input;
+}
+
 export type ClipAnalysis =
   | { path: string; ok: true; reading: MotionReading }
   | { path: string; ok: false; error: string };
 
-export async function analyzeClip(path: string, options: Omit<ClipAnalysisOptions, 'concurrency' | 'onClip'> = {}): Promise<MotionReading> {
+export async function analyzeClip(clip: ClipInput, options: Omit<ClipAnalysisOptions, 'concurrency' | 'onClip'> = {}): Promise<MotionReading> {
   const fps = options.fps ?? ANALYSIS_DEFAULTS.fps;
-  const stream = await openFrameStream(path, { fps, width: options.width ?? ANALYSIS_DEFAULTS.width, signal: options.signal });
+  const { path, probe } = sourceOf(clip);
+  const stream = await openFrameStream(path, { fps, width: options.width ?? ANALYSIS_DEFAULTS.width, signal: options.signal, ...(probe ? { probe } : {}) });
   const analyzer = await createFrameAnalyzer({ width: stream.width, height: stream.height, fps, fovDegrees: options.fovDegrees }, { signal: options.signal });
   // Frames queue up as ffmpeg writes them and are tracked one per turn of the event loop, so
   // the pipe is read between pairs and ffmpeg never waits for the tracker (pushing inside the
@@ -73,25 +81,26 @@ export async function analyzeClip(path: string, options: Omit<ClipAnalysisOption
  * Every clip, in input order. A clip that cannot be decoded or analyzed becomes an error entry
  * (the score files mark its rows with it) instead of failing the batch; an abort still throws.
  */
-export async function analyzeClips(paths: readonly string[], options: ClipAnalysisOptions = {}): Promise<ClipAnalysis[]> {
+export async function analyzeClips(clips: readonly ClipInput[], options: ClipAnalysisOptions = {}): Promise<ClipAnalysis[]> {
+  const sources = clips.map(sourceOf);
   const fps = options.fps ?? ANALYSIS_DEFAULTS.fps;
   const width = options.width ?? ANALYSIS_DEFAULTS.width;
   const concurrency = Math.max(1, options.concurrency ?? 2);
-  const results: ClipAnalysis[] = new Array(paths.length);
+  const results: ClipAnalysis[] = new Array(sources.length);
   let done = 0;
   // Decoding runs ahead by `concurrency` clips; tracking takes them one by one, in order.
   const decodes = new Map<number, ReturnType<typeof readGrayFrames>>();
   const startDecode = (index: number) => {
-    const path = paths[index];
-    if (path === undefined || decodes.has(index)) return;
-    const decoding = readGrayFrames(path, { fps, width, signal: options.signal });
+    const source = sources[index];
+    if (source === undefined || decodes.has(index)) return;
+    const decoding = readGrayFrames(source.path, { fps, width, signal: options.signal, ...(source.probe ? { probe: source.probe } : {}) });
     decoding.catch(() => undefined);
     decodes.set(index, decoding);
   };
-  for (let index = 0; index < Math.min(concurrency, paths.length); index += 1) startDecode(index);
-  for (let index = 0; index < paths.length; index += 1) {
+  for (let index = 0; index < Math.min(concurrency, sources.length); index += 1) startDecode(index);
+  for (let index = 0; index < sources.length; index += 1) {
     options.signal?.throwIfAborted();
-    const path = paths[index]!;
+    const { path } = sources[index]!;
     startDecode(index);
     let result: ClipAnalysis;
     try {
@@ -108,7 +117,7 @@ export async function analyzeClips(paths: readonly string[], options: ClipAnalys
     }
     results[index] = result;
     done += 1;
-    options.onClip?.(result, done, paths.length);
+    options.onClip?.(result, done, sources.length);
   }
   return results;
 }

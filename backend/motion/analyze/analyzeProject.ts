@@ -10,7 +10,7 @@ import type { MotionReading } from '../../../common/motion/reading';
 import { ANALYZER_MODEL_NAME, type AnalyzerQuestion, type ClipOutcome } from '../../../common/motion/scoreFiles';
 import { CURRENT_ANALYZER, findClipAnalysis, samplesForAnalysis, saveAnalyzerDraft, saveClipAnalysis, type AnalyzerIdentity } from '../../../db/analysis';
 import type { WritableDB } from '../../../db/connection';
-import { fileIdentity, hashFile, parseStoredProbe, probeClip } from '../../media';
+import { fileIdentity, hashFile, parseStoredProbe, probeClip, type ClipProbe } from '../../media';
 import { analyzeClips } from './analyzeClips';
 import { writeAnalyzerScoreFiles } from './scoreFiles';
 
@@ -53,7 +53,7 @@ export interface StoredClipFile {
  * What a reading is keyed by: the file's sha256 (the stored one while size and mtime match, so
  * an unchanged clip is not hashed again) and its own frame rate. Throws with a reason.
  */
-export async function clipIdentity(clip: StoredClipFile, signal?: AbortSignal): Promise<{ contentHash: string; clipFps: number }> {
+export async function clipIdentity(clip: StoredClipFile, signal?: AbortSignal): Promise<{ contentHash: string; clipFps: number; probe: ClipProbe }> {
   const identity = await fileIdentity(clip.path);
   const isUnchanged = clip.contentHash !== null && clip.fileSize === identity.size && clip.fileMtime === identity.mtime;
   const contentHash = isUnchanged && clip.contentHash !== null ? clip.contentHash : await hashFile(clip.path, signal ? { signal } : {});
@@ -65,7 +65,7 @@ export async function clipIdentity(clip: StoredClipFile, signal?: AbortSignal): 
   }
   const clipFps = probe.averageFrameRate > 0 ? probe.averageFrameRate : probe.realFrameRate;
   if (!(clipFps > 0)) throw new Error('has no frame rate (ffprobe reports none)');
-  return { contentHash, clipFps };
+  return { contentHash, clipFps, probe };
 }
 
 interface ProjectClip extends StoredClipFile {
@@ -87,7 +87,7 @@ export async function analyzeProject(db: WritableDB, options: ProjectAnalysisOpt
   const analyzer = CURRENT_ANALYZER;
   const readings = new Map<number, MotionReading>();
   const errors = new Map<number, string>();
-  const toAnalyze: Array<{ clip: ProjectClip; contentHash: string; clipFps: number }> = [];
+  const toAnalyze: Array<{ clip: ProjectClip; contentHash: string; clipFps: number; probe: ClipProbe }> = [];
   let reused = 0;
   for (const clip of clips.values()) {
     let identity;
@@ -107,7 +107,8 @@ export async function analyzeProject(db: WritableDB, options: ProjectAnalysisOpt
     readings.set(clip.clipId, stored.analysis.reading);
     reused += 1;
   }
-  const results = await analyzeClips(toAnalyze.map((entry) => entry.clip.path), {
+  // clipIdentity's probe (the stored one while the file is unchanged, else a fresh one): decoding need not run ffprobe again.
+  const results = await analyzeClips(toAnalyze.map((entry) => ({ path: entry.clip.path, probe: entry.probe })), {
     ...settings,
     ...(options.onClip ? { onClip: (_: unknown, done: number, total: number) => options.onClip?.(done, total) } : {}),
   });

@@ -4,11 +4,14 @@
 // frames, as backend/media's readGrayFrames (which hands them over only at the end).
 import { InputError } from '../../../common/errors';
 import { checkFfmpeg, outputSize, requireProbe, runFfmpeg, scaleFilter, wholeClipTimeoutMs } from '../../media/decode';
+import type { ClipProbe } from '../../media/probe';
 
 export interface FrameStreamRequest {
   fps: number;
   width?: number;
   signal?: AbortSignal;
+  /** Already known probe of the clip: saves an ffprobe run (~135 ms, a fifth of a short clip's cost). */
+  probe?: ClipProbe;
 }
 
 export interface FrameStream {
@@ -21,10 +24,10 @@ export interface FrameStream {
   run(onFrame: (frame: Uint8Array) => void): Promise<number>;
 }
 
-/** Probes the clip (for the output size) and returns a stream ready to run. */
+/** Probes the clip unless the request brings its probe (for the output size) and returns a stream ready to run. */
 export async function openFrameStream(path: string, request: FrameStreamRequest): Promise<FrameStream> {
   if (!(request.fps > 0 && request.fps <= 240)) throw new InputError([{ file: 'request', field: 'fps', reason: `must be above 0 and at most 240, got ${request.fps}` }]);
-  const probe = await requireProbe(path, request.signal);
+  const probe = request.probe ?? (await requireProbe(path, request.signal));
   const size = outputSize(probe, request.width === undefined ? {} : { width: request.width });
   const frameBytes = size.width * size.height;
   return {

@@ -3,7 +3,7 @@
 export { ANALYSIS_DEFAULTS, analyzeFrames } from './analyzeFrames';
 export type { AnalyzeOptions, FramesInput } from './analyzeFrames';
 export { analyzeClip, analyzeClips } from './analyzeClips';
-export type { ClipAnalysis, ClipAnalysisOptions } from './analyzeClips';
+export type { ClipAnalysis, ClipAnalysisOptions, ClipInput } from './analyzeClips';
 export { writeAnalyzerScoreFiles } from './scoreFiles';
 export { loadOpenCv } from './opencv';
 export { DEFAULT_TRACKING } from './track';
