@@ -176,6 +176,9 @@ export function writeImport(db: WritableDB, files: readonly ImportFile[], existi
       // Indexing tens of thousands of chains for search costs more than the rest of the
       // import; it is done on the first search instead (db/chains.ts refreshSearchIndex).
       insertRows(db, 'INSERT OR IGNORE INTO chain_search_pending(sample_id)', chains.map((row) => [idOf(row)]));
+      // New samples have no Library lint cache row yet (migration 4); merged ones are listed by
+      // the trigger on the columns that change their lint.
+      insertRows(db, 'INSERT OR IGNORE INTO sample_lint_pending(sample_id)', fresh.map((row) => [idOf(row)]));
       counts.chainsAdded += chains.length;
 
       if (runId !== null) {

@@ -156,6 +156,19 @@ describe('SFT and RL', () => {
 });
 
 describe('imports are all or nothing', () => {
+  it("lists new samples, and merged ones whose question changed, for the studio's lint cache", () => {
+    const { db, folder } = newProject();
+    const sft = writeJson(join(folder, 'sft.json'), syntheticSft({ count: 20, seed: 3 }));
+    importFiles(db, [sft]);
+    expect(count(db, 'sample_lint_pending')).toBe(20);
+    db.prepare('DELETE FROM sample_lint_pending').run(); // as if the studio had linted them
+    const rl = writeJson(join(folder, 'rl.json'), syntheticRl({ count: 5, seed: 3 }));
+    const report = importFiles(db, [rl]);
+    expect(report.samplesAdded).toBeGreaterThan(0);
+    expect(count(db, 'sample_lint_pending')).toBe(report.samplesAdded + report.samplesMerged);
+    db.close();
+  });
+
   it('rolls back every file when one record anywhere is bad, and names it', () => {
     const { db, folder } = newProject();
     const good = writeJson(join(folder, 'good.json'), syntheticRl({ count: 10, seed: 6 }));
