@@ -9,8 +9,8 @@ export { probeClip, parseStoredProbe, scanPackets, hasVaryingIntervals, ClipProb
 export type { ProbeResult, ProbeOptions, ProbeFailureKind, PacketScan } from './probe';
 export { hashFile, fileIdentity } from './hash';
 export type { FileIdentity } from './hash';
-export { readGrayFrames } from './grayFrames';
-export type { GrayFrames, GrayFramesRequest } from './grayFrames';
+export { openGrayFrameStream, readGrayFrames } from './grayFrames';
+export type { GrayFrames, GrayFrameStream, GrayFramesRequest } from './grayFrames';
 export { createFrameCache, defaultCacheRoot, osCacheRoot, FilmstripLayout } from './frameCache';
 export type { AllFrames, AllFramesRequest, ClipSource, FrameCache, FrameCacheOptions, FrameFormat, FrameImage, FrameRequest, FrameSet, FpsRequest, Filmstrip, FilmstripRequest } from './frameCache';
 export { outputSize } from './decode';

@@ -1,4 +1,4 @@
-// analyzeClip tracks frames as ffmpeg decodes them (./frameStream): the reading must be the one
+// analyzeClip tracks frames as ffmpeg decodes them (backend/media openGrayFrameStream): the reading must be the one
 // the decode-everything-first path gives, and a bad clip must still fail with its name. A probe
 // the caller already has (the store's) replaces the ffprobe run.
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -1,11 +1,10 @@
 // Analysis of clip files: decode grayscale frames at the analysis rate and size (backend/media),
 // then track. opencv.js runs on this thread, one pair at a time; what overlaps across clips is
 // decoding (ffmpeg child processes, up to `concurrency` at once) with tracking. A single clip
-// (analyzeClip) is tracked while it decodes (./frameStream).
-import { readGrayFrames, type ClipProbe } from '../../media';
+// (analyzeClip) is tracked while it decodes (backend/media openGrayFrameStream).
+import { openGrayFrameStream, readGrayFrames, type ClipProbe } from '../../media';
 import type { MotionReading } from '../../../common/motion/reading';
 import { ANALYSIS_DEFAULTS, analyzeFrames, createFrameAnalyzer } from './analyzeFrames';
-import { openFrameStream } from './frameStream';
 
 export interface ClipAnalysisOptions {
   /** Sampling rate, frames per second (default 8). */
@@ -34,7 +33,7 @@ export type ClipAnalysis =
 export async function analyzeClip(clip: ClipInput, options: Omit<ClipAnalysisOptions, 'concurrency' | 'onClip'> = {}): Promise<MotionReading> {
   const fps = options.fps ?? ANALYSIS_DEFAULTS.fps;
   const { path, probe } = sourceOf(clip);
-  const stream = await openFrameStream(path, { fps, width: options.width ?? ANALYSIS_DEFAULTS.width, signal: options.signal, ...(probe ? { probe } : {}) });
+  const stream = await openGrayFrameStream(path, { fps, width: options.width ?? ANALYSIS_DEFAULTS.width, signal: options.signal, ...(probe ? { probe } : {}) });
   const analyzer = await createFrameAnalyzer({ width: stream.width, height: stream.height, fps, fovDegrees: options.fovDegrees }, { signal: options.signal });
   // Frames queue up as ffmpeg writes them and are tracked one per turn of the event loop, so
   // the pipe is read between pairs and ffmpeg never waits for the tracker (pushing inside the
