@@ -82,6 +82,16 @@ describe('checkChainAgainstReading', () => {
     expect(countByKind(found)).toEqual({ 'opposite-direction': 0, 'absent-motion': 0, 'not-static': 0, 'denied-motion': 1, answer: 0 });
   });
 
+  it('does not hold a denial against a reading that has not told the motion from its twin', () => {
+    const text = chain('The picture contracts; near things shrink faster.', 'The camera dollies out; it does not zoom out.', 'A');
+    const question = { primitive: 'Zoom_Out' as const, options: CAMERABENCH };
+    // A contraction seen, zoom and dolly scored alike: no contradiction in the think or the answer.
+    expect(checkChainAgainstReading(text, reading({ Zoom_Out: 0.81, Move_Out: 0.8 }), question)).toEqual([]);
+    // The same chain against a reading sure of the zoom is contradicted twice.
+    const sure = checkChainAgainstReading(text, reading({ Zoom_Out: 0.95, Move_Out: 0.3 }), question);
+    expect(sure.map((contradiction) => contradiction.kind).sort()).toEqual(['answer', 'denied-motion']);
+  });
+
   it('reports a claim and its gloss once', () => {
     const zoomIn = reading({ Zoom_In: 0.99 }, ['Zoom_In']);
     const found = checkChainAgainstReading(chain('The picture grows.', 'The camera moves down (pedestal down).'), zoomIn);

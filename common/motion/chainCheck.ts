@@ -119,6 +119,29 @@ function scoresOf(reading: ReadingForCheck): Scores {
   };
 }
 
+/**
+ * Each primitive's geometric twin: the other motion that drifts the image the same way (pan
+ * right and truck right both move the content left; tilt up and pedestal up move it down;
+ * zoom in and dolly in both expand it). Only parallax tells twins apart (DESIGN.md), and that
+ * is where the analyzer is least sure.
+ */
+const TWIN: Partial<Record<Primitive, Primitive>> = {
+  Pan_Left: 'Move_Left', Move_Left: 'Pan_Left', Pan_Right: 'Move_Right', Move_Right: 'Pan_Right',
+  Tilt_Up: 'Move_Up', Move_Up: 'Tilt_Up', Tilt_Down: 'Move_Down', Move_Down: 'Tilt_Down',
+  Zoom_In: 'Move_In', Move_In: 'Zoom_In', Zoom_Out: 'Move_Out', Move_Out: 'Zoom_Out',
+};
+/** A twin scoring this high means the reading has not told the two apart. */
+const TWIN_UNSURE_FROM = 0.5;
+
+/**
+ * Present, and told apart from its twin. "Does not zoom out" is not contradicted by a reading
+ * that scores zoom out 0.81 and dolly out 0.80: it saw a contraction, not which of the two.
+ */
+function isPresentAndTold(scores: Scores, primitive: Primitive): boolean {
+  const twin = TWIN[primitive];
+  return scores.isPresent(primitive) && (twin === undefined || (scores.of(twin) ?? 0) < TWIN_UNSURE_FROM);
+}
+
 function label(primitive: Primitive): string {
   return primitiveInfo(primitive).label;
 }
@@ -209,7 +232,7 @@ export function checkChainAgainstReading(text: string, reading: ReadingForCheck,
     const named = claim.direction === null ? primitivesOfFamily(claim.family) : [primitiveOfMotion(claim.family, claim.direction)].filter((primitive): primitive is Primitive => primitive !== null);
     if (named.length === 0) continue;
     if (claim.polarity === 'negated') {
-      const denied = named.filter((primitive) => scores.isPresent(primitive)).sort((left, right) => (scores.of(right) ?? 0) - (scores.of(left) ?? 0))[0];
+      const denied = named.filter((primitive) => isPresentAndTold(scores, primitive)).sort((left, right) => (scores.of(right) ?? 0) - (scores.of(left) ?? 0))[0];
       if (denied !== undefined) report(claim, 'denied-motion', denied, `says "${claim.phrase}"; measured: ${seen(denied)}`);
       continue;
     }
@@ -252,7 +275,7 @@ function answerContradiction(
   if (isYes === null) return null;
   const { primitive } = question;
   const measuredOf = (): Primitive | null => {
-    if (isYes === 'no') return scores.isPresent(primitive) ? primitive : null;
+    if (isYes === 'no') return isPresentAndTold(scores, primitive) ? primitive : null;
     if (!scores.isAbsent(primitive)) return null;
     if (primitive === 'Static' ? hasStillSegment : segmentLabels.has(primitive)) return null;
     const opposite = oppositeOf(primitive);
