@@ -58,8 +58,8 @@ export function checkFfmpeg(result: ProcessResult, path: string, what: string): 
 }
 
 /** Probes, turning a bad file into an InputError (for operations that need one good clip). */
-export async function requireProbe(path: string, signal?: AbortSignal): Promise<ClipProbe> {
-  const result = await probeClip(path, { signal });
+export async function requireProbe(path: string, signal?: AbortSignal, options: { isQuick?: boolean } = {}): Promise<ClipProbe> {
+  const result = await probeClip(path, { signal, ...options });
   if (!result.ok) throw new InputError([{ file: path, reason: result.reason }]);
   return result.probe;
 }

@@ -45,7 +45,8 @@ export interface GrayFrameStream {
 /** Probes the clip unless the request brings its probe (for the output size); returns a stream ready to run. */
 export async function openGrayFrameStream(path: string, request: GrayFramesRequest): Promise<GrayFrameStream> {
   if (!(request.fps > 0 && request.fps <= 240)) throw new InputError([{ file: 'request', field: 'fps', reason: `must be above 0 and at most 240, got ${request.fps}` }]);
-  const probe = request.probe ?? (await requireProbe(path, request.signal));
+  // Only the picture size and duration matter here: the quick probe (one ffprobe run).
+  const probe = request.probe ?? (await requireProbe(path, request.signal, { isQuick: true }));
   const size = outputSize(probe, request.width === undefined ? {} : { width: request.width });
   const frameBytes = size.width * size.height;
   const limit = request.maxFrames !== undefined ? ['-frames:v', String(request.maxFrames)] : [];

@@ -49,6 +49,16 @@ describe('probeClip', () => {
     expect(probe).toMatchObject({ width: 64, height: 48, rotation: 90, displayWidth: 48, displayHeight: 64, hasAudio: true });
   });
 
+  it('in quick mode describes the picture from one ffprobe run, as the full probe does', async () => {
+    for (const clip of [clips.numbered, clips.rotated]) {
+      const full = probeOf(await probeClip(clip));
+      const quick = probeOf(await probeClip(clip, { isQuick: true }));
+      const picture = (probe: ClipProbe) => [probe.displayWidth, probe.displayHeight, probe.rotation, probe.averageFrameRate, probe.durationSeconds];
+      expect(picture(quick)).toEqual(picture(full));
+      expect(quick.frameCountMethod).not.toBe('packets');
+    }
+  });
+
   it('flags a variable frame rate', async () => {
     const probe = probeOf(await probeClip(clips.variableRate));
     expect(probe.isVariableFrameRate).toBe(true);

@@ -48,6 +48,13 @@ export interface ProbeOptions {
   signal?: AbortSignal;
   /** Per ffprobe run; default 20 s. */
   timeoutMs?: number;
+  /**
+   * Size, rotation, rates and duration only, from one ffprobe run: no packet scan, so the frame
+   * count is the header's (or duration × rate) and VFR and truncation go undetected. For
+   * decoding at a fixed rate (the analyzer), which needs only the picture size; the packet scan
+   * was half of a short clip's probe time.
+   */
+  isQuick?: boolean;
 }
 
 // ffprobe's JSON, only the fields used, everything optional: files lie about everything.
@@ -239,7 +246,12 @@ async function probeReadableFile(path: string, fileSize: number, ffprobeVersion:
   let frameCountMethod: ClipProbe['frameCountMethod'] = 'header';
   let timestamps: number[] | null = null;
   const isShort = durationSeconds === null || durationSeconds <= PACKET_SCAN_MAX_SECONDS;
-  if (isShort) {
+  if (options.isQuick) {
+    if (frameCount === null || frameCount <= 0) {
+      frameCount = Math.round((durationSeconds ?? 0) * (averageFrameRate || realFrameRate));
+      frameCountMethod = 'duration';
+    }
+  } else if (isShort) {
     const scan = await scanPackets(path, fileSize, options);
     if (scan.isTruncated) return failure('error', 'is truncated: its index points past the end of the file');
     const listed = toNumber(video.nb_frames);
