@@ -7,15 +7,12 @@ import { copyFileSync, rmSync } from 'node:fs';
 rmSync(new URL('../dist/cli', import.meta.url), { recursive: true, force: true });
 rmSync(new URL('../dist/bench', import.meta.url), { recursive: true, force: true });
 
-await build({
-  entryPoints: { index: 'main/cli/index.ts' },
-  outdir: 'dist/cli',
+/** An ES module bundle for Node (CLI, benchmarks, Electron main). */
+const nodeModule = {
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  sourcemap: 'linked',
   // Native modules and optional ML backends stay outside the bundle: they are loaded from
   // node_modules at run time, and only by the commands that need them.
   external: ['better-sqlite3', 'onnxruntime-node', '@tensorflow/*', 'electron'],
@@ -24,21 +21,15 @@ await build({
     js: "import { createRequire as __frustumCreateRequire } from 'node:module'; const require = __frustumCreateRequire(import.meta.url);",
   },
   logLevel: 'warning',
-});
+};
+
+await build({ ...nodeModule, entryPoints: { index: 'main/cli/index.ts' }, outdir: 'dist/cli', splitting: true, sourcemap: 'linked' });
 
 // Benchmark helpers that run backend code in process (`npm run bench`).
 await build({
+  ...nodeModule,
   entryPoints: { prepare: 'bench/prepare.ts', scoreInProcess: 'bench/scoreInProcess.ts', filmstrip: 'bench/filmstrip.ts', analyzer: 'bench/analyzer.ts', studioPrepare: 'bench/studioPrepare.ts' },
   outdir: 'dist/bench',
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  external: ['better-sqlite3'],
-  banner: {
-    js: "import { createRequire as __frustumCreateRequire } from 'node:module'; const require = __frustumCreateRequire(import.meta.url);",
-  },
-  logLevel: 'warning',
 });
 
 // The React renderer (web mode and Electron): one ES module and one stylesheet with fixed names,
@@ -66,20 +57,7 @@ copyFileSync(new URL('../renderer/index.html', import.meta.url), new URL('../dis
 // with a limited `require`, so it is one self-contained CommonJS file.
 rmSync(new URL('../dist/electron', import.meta.url), { recursive: true, force: true });
 rmSync(new URL('../dist/preload', import.meta.url), { recursive: true, force: true });
-await build({
-  entryPoints: { main: 'main/electron/main.ts' },
-  outdir: 'dist/electron',
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node22',
-  sourcemap: 'linked',
-  external: ['electron', 'better-sqlite3', 'onnxruntime-node', '@tensorflow/*'],
-  banner: {
-    js: "import { createRequire as __frustumCreateRequire } from 'node:module'; const require = __frustumCreateRequire(import.meta.url);",
-  },
-  logLevel: 'warning',
-});
+await build({ ...nodeModule, entryPoints: { main: 'main/electron/main.ts' }, outdir: 'dist/electron', target: 'node22', sourcemap: 'linked' });
 await build({
   entryPoints: { preload: 'preload/preload.ts' },
   outdir: 'dist/preload',
