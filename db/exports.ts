@@ -1,20 +1,11 @@
 // Reading samples for export with everything an exporter needs in one pass.
 import type { ReadableDB } from './connection';
+import type { SampleRecord } from './samples';
 import type { RecordSpan } from './sources';
 import { statement } from './statements';
 
-export interface ExportSampleRow {
-  id: number;
+export interface ExportSampleRow extends Omit<SampleRecord, 'tags' | 'clip_id' | 'head_revision_id' | 'updated_at'> {
   key: string;
-  kind: string;
-  problem_id: string | null;
-  question: string;
-  options: string;
-  problem_type: string;
-  answer: string | null;
-  primitive: string | null;
-  split: string;
-  status: string;
   clip_ref: string | null;
   clip_name: string | null;
   chain: string | null;
