@@ -100,7 +100,9 @@ export interface AnalyzerIdentity {
  * studio's `clip.analyze`) uses the same one and reuses the others' readings.
  */
 // 2: rotation+zoom separated from travel by a depth-ordered fit (common/motion/travel.ts).
-export const CURRENT_ANALYZER: Readonly<AnalyzerIdentity> = { name: ANALYZER_MODEL_NAME, version: '2' };
+// 3: readings whose depths put the top of the frame nearest pay for it; dolly in/out always
+//    compete; 9 × 9 tracking windows.
+export const CURRENT_ANALYZER: Readonly<AnalyzerIdentity> = { name: ANALYZER_MODEL_NAME, version: '3' };
 
 /** What the reading depends on besides the clip and the analyzer. */
 export interface AnalysisSettings {

@@ -124,6 +124,20 @@ describe('combined moves: rotation and travel separated on the points', () => {
     expect(found.translation!.z).toBeLessThan(-0.9);
     expect(found.rotation.zoom).toBeGreaterThan(1.03);
   });
+
+  test('a dolly zoom over a scene nearer at the bottom: dolly out + zoom in, not the reversal that needs no zoom', () => {
+    // The reversal (dolly in, far points read as the nearest) fits as well and saves the zoom;
+    // only the depth order — the ground comes nearest at the bottom of the frame — rules it out.
+    const found = measure({ travel: { x: 0, y: 0, z: -0.3 }, zoom: 6 / 5.7 }, { nearDepth: 4, farDepth: 40, isGroundLike: true });
+    expect(found.translation!.z).toBeLessThan(-0.9);
+    expect(found.rotation.zoom).toBeGreaterThan(1.03);
+  });
+
+  test('a slow dolly out over a scene nearer at the bottom is not a zoom out', () => {
+    const found = measure({ travel: { x: 0, y: 0, z: -0.2 } }, { nearDepth: 3, farDepth: 40, isGroundLike: true });
+    expect(found.translation!.z).toBeLessThan(-0.9);
+    expect(found.rotation.zoom).toBeCloseTo(1, 3);
+  });
 });
 
 test('a minority of independently moving points does not move the rotation fit', () => {

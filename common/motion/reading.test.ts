@@ -72,6 +72,30 @@ describe('scores', () => {
     for (const other of PRIMITIVES) if (other !== 'Move_Right' && other !== 'Pan_Left') expect(reading.scores[other], other).toBeLessThan(0.5);
   });
 
+  test('a diagonal pan right + tilt up keeps the horizon level: no roll, though each pair turns about the optical axis', () => {
+    // A pan turns about the vertical; pitched up by φ, that turn is tan φ × pan about the
+    // optical axis in the camera's frame, counterclockwise for a pan right (up to −2.6 °/s here).
+    const rollOf = (pair: number) => -0.75 * Math.tan((((pair + 0.5) * 0.75) * Math.PI) / 180);
+    const level = readingOf((pair) => ({ pan: 0.75, tilt: 0.75, roll: rollOf(pair) }), 32);
+    expect(level.scores.Pan_Right).toBeGreaterThan(0.5);
+    expect(level.scores.Tilt_Up).toBeGreaterThan(0.5);
+    expect(level.scores.Roll_Counterclockwise).toBeLessThan(0.2);
+    expect(level.scores.Roll_Clockwise).toBeLessThan(0.2);
+    // A real roll on top of the same diagonal still reads.
+    const rolling = readingOf((pair) => ({ pan: 0.75, tilt: 0.75, roll: rollOf(pair) + 0.5 }), 32);
+    expect(rolling.scores.Roll_Clockwise).toBeGreaterThan(0.5);
+  });
+
+  test('travel a little off the optical axis is a dolly alone; a diagonal travel is both moves', () => {
+    // 14° off axis: what a straight dolly track looks like from a camera panned 14° away from it.
+    const dolly = readingOf({ travel: { x: 0.15 * Math.tan((14 * Math.PI) / 180), y: 0, z: 0.15 } });
+    expect(dolly.scores.Move_In).toBeGreaterThan(0.5);
+    expect(dolly.scores.Move_Right).toBeLessThan(0.2);
+    const diagonal = readingOf({ travel: { x: 0.06, y: 0, z: 0.15 } });
+    expect(diagonal.scores.Move_In).toBeGreaterThan(0.5);
+    expect(diagonal.scores.Move_Right).toBeGreaterThan(0.5);
+  });
+
   test('shake (jitter around zero) is neither a pan nor static', () => {
     const reading = readingOf((pair) => ({ pan: pair % 2 === 0 ? 0.4 : -0.4, tilt: pair % 3 === 0 ? 0.3 : -0.15 }));
     expect(reading.summary.shakeDegrees).toBeGreaterThan(0.2);

@@ -108,7 +108,7 @@ export const THRESHOLDS = {
   rotation: { at: 1.5, soft: 0.5 },
   roll: { at: 1.5, soft: 0.5 },
   zoom: { at: 0.04, soft: 0.012 },
-  translation: { at: 2, soft: 0.6 },
+  translation: { at: 1.5, soft: 0.6 },
   /** RMS jitter in degrees per sampled frame. */
   shake: { at: 0.12, soft: 0.04 },
 } as const;
@@ -162,15 +162,30 @@ function evidenceOf(point: TimelinePoint): PairEvidence {
   // The rotation + zoom come with the travel already taken out (common/motion/travel): a pan
   // during a truck (an arc) is still a pan, so rotation is not discounted by the parallax.
   return {
-    dolly: components === undefined ? speed * travel.z : weight * components.z,
+    dolly: ownShare(travel, 'z') * (components === undefined ? speed * travel.z : weight * components.z),
     // Camera y points down: travel up is −y.
-    pedestal: components === undefined ? -speed * travel.y : -weight * components.y,
-    truck: components === undefined ? speed * travel.x : weight * components.x,
+    pedestal: ownShare(travel, 'y') * (components === undefined ? -speed * travel.y : -weight * components.y),
+    truck: ownShare(travel, 'x') * (components === undefined ? speed * travel.x : weight * components.x),
     zoom: Math.log(point.zoomPerSecond),
     pan: point.panDegreesPerSecond,
     tilt: point.tiltDegreesPerSecond,
     roll: point.rollDegreesPerSecond,
   };
+}
+
+/**
+ * tan 15°: a travel within 15° of one camera axis is that axis's move alone. A dolly track is
+ * straight while the camera pans along it, so a dolly in with a pan left travels, in the
+ * camera's frame, more and more to the right; a viewer still sees a dolly in, not a truck.
+ */
+const CROSS_TALK = 0.27;
+
+/** Share of a travel component that counts as its own move: what exceeds CROSS_TALK × the largest other component. */
+function ownShare(travel: Vector3, axis: keyof Vector3): number {
+  const own = Math.abs(travel[axis]);
+  if (own < 1e-9) return 0;
+  const other = Math.max(...(['x', 'y', 'z'] as const).filter((key) => key !== axis).map((key) => Math.abs(travel[key])));
+  return Math.max(0, Math.min(1, (own - CROSS_TALK * other) / own));
 }
 
 const SIGNED: Record<Exclude<Primitive, 'Static'>, { key: keyof PairEvidence; sign: 1 | -1 }> = {
@@ -195,15 +210,19 @@ export function buildTimeline(input: ReadingInput): TimelinePoint[] {
   const rotations = input.pairs.map((pair) => (pair === null ? null : [pair.rotation.pan, pair.rotation.tilt, pair.rotation.roll].map(degrees)));
   const jitter = highPass(rotations);
   const points: TimelinePoint[] = [];
+  // Pitch from the first frame, radians (the clip is taken to start level): see levelRoll.
+  let pitch = 0;
   input.pairs.forEach((pair, index) => {
     if (pair === null) return;
     const percent = (pixels: number) => (pixels / width) * 100 * fps;
+    const roll = levelRoll(pair.rotation, pitch + pair.rotation.tilt / 2);
+    pitch += pair.rotation.tilt;
     points.push({
       frame: index,
       time: (index + 0.5) / fps,
       panDegreesPerSecond: degrees(pair.rotation.pan) * fps,
       tiltDegreesPerSecond: degrees(pair.rotation.tilt) * fps,
-      rollDegreesPerSecond: degrees(pair.rotation.roll) * fps,
+      rollDegreesPerSecond: degrees(roll) * fps,
       zoomPerSecond: Math.pow(pair.rotation.zoom, fps),
       driftPercentX: percent(pair.drift.x),
       driftPercentY: percent(pair.drift.y),
@@ -219,6 +238,17 @@ export function buildTimeline(input: ReadingInput): TimelinePoint[] {
     });
   });
   return points;
+}
+
+/**
+ * Roll about the line of sight as a viewer sees it: the horizon's turn. A pan is a turn about
+ * the vertical; with the camera pitched by φ that turn has a component tan φ × pan about the
+ * optical axis, which the pair's rotation reports as roll although the horizon stays level
+ * (a diagonal pan right + tilt up would read as rolling counterclockwise). The pitch is summed
+ * from the clip's first frame, taken as level.
+ */
+function levelRoll(rotation: { pan: number; roll: number }, pitch: number): number {
+  return rotation.roll + rotation.pan * Math.tan(Math.max(-1.2, Math.min(1.2, pitch)));
 }
 
 /** Per pair, the rotation's distance (degrees) from a centred 5-pair running mean: shake, not the move. */

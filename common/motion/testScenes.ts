@@ -15,7 +15,16 @@ export interface KnownMotion {
 
 export function syntheticCorrespondences(
   motion: KnownMotion,
-  options: { count?: number; nearDepth?: number; farDepth?: number; noisePixels?: number; seed?: number; camera?: CameraModel } = {},
+  options: {
+    count?: number;
+    nearDepth?: number;
+    farDepth?: number;
+    /** Depth falls from far at the top of the frame to near at the bottom (±10 %), as over a ground plane; else random. */
+    isGroundLike?: boolean;
+    noisePixels?: number;
+    seed?: number;
+    camera?: CameraModel;
+  } = {},
 ): { camera: CameraModel; correspondences: Correspondence[] } {
   const camera = options.camera ?? cameraModel(320, 180);
   const random = seededRandom(options.seed ?? 7);
@@ -31,7 +40,9 @@ export function syntheticCorrespondences(
   while (correspondences.length < (options.count ?? 200)) {
     const u = (0.05 + 0.9 * random()) * camera.width;
     const v = (0.05 + 0.9 * random()) * camera.height;
-    const depth = near + (far - near) * random();
+    const depth = options.isGroundLike === true
+      ? (far - (far - near) * (v / camera.height)) * (0.9 + 0.2 * random())
+      : near + (far - near) * random();
     const point = [((u - camera.centerX) / camera.focal) * depth, ((v - camera.centerY) / camera.focal) * depth, depth];
     const shifted = [point[0]! - travel.x, point[1]! - travel.y, point[2]! - travel.z];
     const seen = [0, 1, 2].map((row) => inverse[row * 3]! * shifted[0]! + inverse[row * 3 + 1]! * shifted[1]! + inverse[row * 3 + 2]! * shifted[2]!);

@@ -10,7 +10,9 @@
 // is convex in (rotation correction, q); the direction is searched on the sphere (the sign
 // matters: q ≥ 0 tells travelling towards the content from travelling away from it). Then
 // Occam: pan, tilt or zoom that the travel makes unnecessary are dropped, and the
-// depth-reversed reading competes on the same terms (see fitTravel). Parallax is measured
+// depth-reversed reading and travel along the optical axis compete on the same terms, and a
+// reading that puts the top of the frame nearer than the bottom pays for it (a ground plane is
+// what most shots have below the horizon; see depthOrder, fitTravel). Parallax is measured
 // against the better of the rotation + zoom and a general homography (./planeFit).
 //
 // The constants below were set on synthetic clips of seeds no test or benchmark uses.
@@ -279,29 +281,81 @@ function fitDirection(
  * the share of tracks the travel moves by more than SPREAD.pixels.
  */
 function travelFlows(problem: Problem, travel: Vector3, delta: readonly number[]): { components: Vector3; movedShare: number } {
-  const { count, residuals, columns, points, prices } = problem;
+  const { count, points } = problem;
   const sum = { x: 0, y: 0, z: 0 };
   let moved = 0;
   for (let index = 0; index < count; index += 1) {
-    const x = points[index * 2]!;
-    const y = points[index * 2 + 1]!;
-    const patternX = x * travel.z - travel.x;
-    const patternY = y * travel.z - travel.y;
-    const length = Math.hypot(patternX, patternY);
+    const { q, length } = translationAt(problem, travel, delta, index);
     if (length < 1e-9) continue;
-    const jx = index * 8;
-    const ex = residuals[index * 2]! - (columns[jx]! * delta[0]! + columns[jx + 1]! * delta[1]! + columns[jx + 2]! * delta[2]! + columns[jx + 3]! * delta[3]!);
-    const ey = residuals[index * 2 + 1]! - (columns[jx + 4]! * delta[0]! + columns[jx + 5]! * delta[1]! + columns[jx + 6]! * delta[2]! + columns[jx + 7]! * delta[3]!);
-    const q = Math.max(0, (ex * patternX + ey * patternY) / length - prices[index]!);
     if (q > SPREAD.pixels) moved += 1;
     // q = ρ·|pattern|: ρ (inverse depth × speed, pixels per focal unit) times each component's share.
     const rho = q / length;
     sum.x += rho * travel.x;
     sum.y += rho * travel.y;
-    sum.z += rho * Math.hypot(x, y) * travel.z;
+    sum.z += rho * Math.hypot(points[index * 2]!, points[index * 2 + 1]!) * travel.z;
   }
   return { components: { x: sum.x / count, y: sum.y / count, z: sum.z / count }, movedShare: count === 0 ? 0 : moved / count };
 }
+
+/** Track `index`'s translation flow q (pixels, price paid) at the solved δ, and the length of its travel pattern. */
+function translationAt(problem: Problem, travel: Vector3, delta: readonly number[], index: number): { q: number; length: number } {
+  const { residuals, columns, points, prices } = problem;
+  const patternX = points[index * 2]! * travel.z - travel.x;
+  const patternY = points[index * 2 + 1]! * travel.z - travel.y;
+  const length = Math.hypot(patternX, patternY);
+  if (length < 1e-9) return { q: 0, length };
+  const jx = index * 8;
+  const ex = residuals[index * 2]! - (columns[jx]! * delta[0]! + columns[jx + 1]! * delta[1]! + columns[jx + 2]! * delta[2]! + columns[jx + 3]! * delta[3]!);
+  const ey = residuals[index * 2 + 1]! - (columns[jx + 4]! * delta[0]! + columns[jx + 5]! * delta[1]! + columns[jx + 6]! * delta[2]! + columns[jx + 7]! * delta[3]!);
+  return { q: Math.max(0, (ex * patternX + ey * patternY) / length - prices[index]!), length };
+}
+
+/**
+ * Correlation, −1 to 1, between the inverse depth the reading gives each track (its translation
+ * flow over the pattern length) and how low in the frame the track is: positive when lower
+ * points are nearer, as over a ground plane.
+ */
+function depthOrder(problem: Problem, travel: Vector3, delta: readonly number[]): number {
+  const { count, points } = problem;
+  let n = 0;
+  let sumRho = 0;
+  let sumY = 0;
+  let sumRhoRho = 0;
+  let sumYY = 0;
+  let sumRhoY = 0;
+  for (let index = 0; index < count; index += 1) {
+    const { q, length } = translationAt(problem, travel, delta, index);
+    // Near the focus of expansion the inverse depth is q over almost nothing: noise.
+    if (length < 0.05) continue;
+    const rho = q / length;
+    const y = points[index * 2 + 1]!;
+    n += 1;
+    sumRho += rho;
+    sumY += y;
+    sumRhoRho += rho * rho;
+    sumYY += y * y;
+    sumRhoY += rho * y;
+  }
+  if (n < 8) return 0;
+  const covariance = sumRhoY / n - (sumRho / n) * (sumY / n);
+  const spread = Math.sqrt(Math.max(0, sumRhoRho / n - (sumRho / n) ** 2) * Math.max(0, sumYY / n - (sumY / n) ** 2));
+  return spread > 1e-12 ? covariance / spread : 0;
+}
+
+/**
+ * Cost per track, pixels², of a reading whose depths put the top of the frame nearest
+ * (weighted by how strongly, see depthOrder). Six times PIN_TOLERANCE: a reading that saves a
+ * parameter by reversing every depth order loses to one that keeps the ground near. That is
+ * the dolly zoom (dolly out + zoom in) against its reversal, a plain dolly in that needs no
+ * zoom at all once the far background is taken for the nearest thing in view.
+ */
+const ORDER_PENALTY = 3;
+/**
+ * Correlation below zero that goes unpaid: with ~100 tracks at depths unrelated to their height
+ * (a scene without a ground in view) the correlation scatters about ±0.1, and that noise must
+ * not overturn the Occam choice.
+ */
+const ORDER_SLACK = 0.15;
 
 /** Roughly even directions on the whole sphere (Fibonacci lattice). */
 export function sphereDirections(count: number): Vector3[] {
@@ -313,7 +367,14 @@ export function sphereDirections(count: number): Vector3[] {
   });
 }
 
-const COARSE = sphereDirections(64);
+/**
+ * The coarse search's lattice (about 35° apart). It only picks the basin the refinement starts
+ * in, and the readings that matter most are tried directly besides (the depth reversal and the
+ * optical axis, see fitTravel): 64 directions read the development clips no better.
+ */
+const COARSE = sphereDirections(32);
+/** Dolly in and dolly out: always candidates (see fitTravel). */
+const AXIS: readonly Vector3[] = [{ x: 0, y: 0, z: 1 }, { x: 0, y: 0, z: -1 }];
 const COARSE_TRACKS = 80;
 /**
  * 0 when the travel moves fewer than SPREAD.from of the tracks by more than SPREAD.pixels (3 ×
@@ -392,19 +453,25 @@ export function fitTravel(correspondences: readonly Correspondence[], camera: Ca
     const cost = fitDirection(sample, travel, 3).cost;
     if (cost < coarse.cost) coarse = { travel, cost };
   }
-  let best = { travel: coarse.travel, fit: fitDirection(problem, coarse.travel, REFINE_ITERATIONS) };
-  // Neighbouring directions have nearly the same rotation correction: start from the best one,
-  // so that Newton needs a step or two instead of eight.
-  const consider = (travel: Vector3) => {
-    const fit = fitDirection(problem, travel, REFINE_ITERATIONS, best.fit.delta);
-    if (fit.cost < best.fit.cost) best = { travel, fit };
+  // Refine around a start direction (the lattice spacing is about 35°) on shrinking 3 × 3 grids.
+  // Neighbouring directions have nearly the same rotation correction: each starts from the best
+  // so far, so that Newton needs a step or two instead of eight.
+  const refine = (start: Vector3, spreads: readonly number[]) => {
+    let found = { travel: start, fit: fitDirection(problem, start, REFINE_ITERATIONS) };
+    for (const spread of spreads) {
+      const center = found.travel;
+      for (let i = -1; i <= 1; i += 1) {
+        for (let j = -1; j <= 1; j += 1) {
+          if (i === 0 && j === 0) continue;
+          const travel = nudge(center, spread * i, spread * j);
+          const fit = fitDirection(problem, travel, REFINE_ITERATIONS, found.fit.delta);
+          if (fit.cost < found.fit.cost) found = { travel, fit };
+        }
+      }
+    }
+    return { travel: found.travel, fit: fitDirection(problem, found.travel, 8, found.fit.delta) };
   };
-  // Refine around the coarse winner (the lattice spacing is about 25°) on shrinking 3 × 3 grids.
-  for (const spread of [0.3, 0.12, 0.05]) {
-    const center = best.travel;
-    for (let i = -1; i <= 1; i += 1) for (let j = -1; j <= 1; j += 1) if (i !== 0 || j !== 0) consider(nudge(center, spread * i, spread * j));
-  }
-  best = { travel: best.travel, fit: fitDirection(problem, best.travel, 8, best.fit.delta) };
+  let best = refine(coarse.travel, [0.3, 0.12, 0.05]);
   // Occam: a rotation + zoom component that the travel makes unnecessary is dropped. A truck
   // needs no pan when every point, the far ones too, drifts the way the travel sends it (q ≥ 0
   // holds with the pan at zero: the background is simply at a finite depth); an arc needs its
@@ -424,11 +491,19 @@ export function fitTravel(correspondences: readonly Correspondence[], camera: Ca
       }
     }
     const freeCount = PINNABLE.filter((parameter) => !pinned[parameter]).length;
-    return { travel, fit: chosen, penalized: chosen.cost + PIN_TOLERANCE * count * freeCount };
+    const order = depthOrder(problem, travel, chosen.delta);
+    return { travel, fit: chosen, penalized: chosen.cost + PIN_TOLERANCE * count * freeCount + ORDER_PENALTY * count * Math.max(0, -order - ORDER_SLACK) };
   };
   const reversed = { x: -best.travel.x, y: -best.travel.y, z: -best.travel.z };
   const readings = [simplest(best.travel, best.fit), simplest(reversed, fitDirection(problem, reversed))];
-  const chosen = readings[1]!.penalized < readings[0]!.penalized ? readings[1]! : readings[0]!;
+  // Travel along the axis competes too, whatever the search found: with the zoom free, a slow
+  // dolly's radial flow costs less as a zoom (no price) plus a sideways travel for what is left,
+  // and only the Occam step, which the search does not see, prefers the dolly without a zoom.
+  for (const axis of AXIS) {
+    const fit = refine(axis, []);
+    readings.push(simplest(fit.travel, fit.fit));
+  }
+  const chosen = readings.reduce((left, right) => (right.penalized < left.penalized ? right : left));
   best = { travel: chosen.travel, fit: chosen.fit };
   const delta = best.fit.delta;
   const rotation: RotationZoom = {
