@@ -23,7 +23,7 @@ function even(value: number): number {
   return Math.max(2, 2 * Math.round(value / 2));
 }
 
-function checkSide(value: number | undefined, name: string): void {
+export function checkSide(value: number | undefined, name: string): void {
   if (value !== undefined && (!Number.isInteger(value) || value < 1 || value > 16384)) {
     throw new InputError([{ file: 'request', field: name, reason: `must be a whole number of pixels from 1 to 16384, got ${value}` }]);
   }

@@ -6,7 +6,9 @@ import { InputError } from '../../common/errors';
 import { tempDir } from '../../tests/support/tempDir';
 import { resolveFfmpeg } from './ffmpeg';
 import { createFrameCache, defaultCacheRoot, FilmstripLayout } from './frameCache';
+import { outputSize } from './decode';
 import { readGrayFrames } from './grayFrames';
+import { probeClip } from './probe';
 import { runningProcessCount } from './process';
 import { frameNumberOf, makeTestClips, NUMBERED_FRAMES, type TestClips } from './testClips';
 
@@ -140,6 +142,29 @@ describe('readGrayFrames', () => {
     expect(result.timestamps[3]).toBeCloseTo(0.12, 6);
     const slow = await readGrayFrames(clips.numbered, { fps: 5 });
     expect(slow.frames.map((frame) => frameNumberOf(frame[24 * 64 + 32] as number))).toEqual([0, 5, 10, 15, 20, 25]);
+  });
+
+  it('without a probe, sizes the picture as outputSize does from one, rotation included', async () => {
+    for (const clip of [clips.numbered, clips.rotated]) {
+      const probed = await probeClip(clip);
+      if (!probed.ok) throw new Error(probed.reason);
+      const known = await readGrayFrames(clip, { fps: 10, width: 30, probe: probed.probe });
+      const bare = await readGrayFrames(clip, { fps: 10, width: 30 });
+      expect({ width: bare.width, height: bare.height }).toEqual(outputSize(probed.probe, { width: 30 }));
+      expect(bare.frames).toEqual(known.frames);
+    }
+  });
+
+  it('a clip ffmpeg cannot decode fails with the probe\'s reason, naming the file', async () => {
+    for (const clip of [clips.audioOnly, clips.empty, clips.text, clips.corrupt, clips.directory]) {
+      const probed = await probeClip(clip);
+      expect(probed.ok, clip).toBe(false);
+      const reason = probed.ok ? '' : probed.reason;
+      const error = await readGrayFrames(clip, { fps: 5, width: 32 }).then(() => null, (caught: unknown) => caught);
+      expect(error, clip).toBeInstanceOf(InputError);
+      expect((error as InputError).problems[0]).toMatchObject({ file: clip, reason });
+    }
+    await expect(readGrayFrames(clips.missing, { fps: 5 })).rejects.toMatchObject({ problems: [{ file: clips.missing, reason: 'file not found' }] });
   });
 });
 

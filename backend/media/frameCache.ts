@@ -8,10 +8,10 @@ import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { array, literal, number, object, string, type infer as Infer } from 'zod';
 import { InputError } from '../../common/errors';
-import { checkFfmpeg, exactFrameArguments, outputSize, requireProbe, runFfmpeg, scaleFilter, wholeClipTimeoutMs, type Size, type SizeRequest } from './decode';
+import { checkFfmpeg, exactFrameArguments, outputSize, runFfmpeg, scaleFilter, wholeClipTimeoutMs, type Size, type SizeRequest } from './decode';
 import { fileIdentity, hashFile } from './hash';
 import { throwIfAborted } from './process';
-import { scanPackets, type ClipProbe } from './probe';
+import { probeClip, scanPackets, type ClipProbe } from './probe';
 
 /** A clip by path, optionally with what is already known about it (saves a probe and a hash). */
 export type ClipSource = string | { path: string; probe?: ClipProbe; contentHash?: string };
@@ -238,6 +238,19 @@ interface PreparedClip {
   folder: string;
 }
 
+interface Probed {
+  probe: ClipProbe;
+  /** Packet times, when the probe scanned them. */
+  timestamps?: number[];
+}
+
+/** The probe (and the packet times it scanned, if any), or an InputError naming the file. */
+async function probeOrThrow(path: string, signal?: AbortSignal): Promise<Probed> {
+  const result = await probeClip(path, { signal });
+  if (!result.ok) throw new InputError([{ file: path, reason: result.reason }]);
+  return result;
+}
+
 export function createFrameCache(options: FrameCacheOptions = {}): FrameCache {
   const root = options.root ?? defaultCacheRoot(options.projectPath);
   // Scrubbing asks for many frames of one clip: probe and hash it once per file version.
@@ -257,9 +270,18 @@ export function createFrameCache(options: FrameCacheOptions = {}): FrameCache {
     let pending = prepared.get(key);
     if (!pending) {
       pending = (async () => {
-        const probe = source.probe ?? (await requireProbe(source.path, signal));
-        const hash = source.contentHash ?? (await hashFile(source.path, { signal }));
-        return { path: source.path, probe, hash, folder: join(root, CACHE_VERSION, hash.slice(0, 2), hash) };
+        // ffprobe runs in its own process while this one hashes the file.
+        const known: Probed | null = source.probe !== undefined ? { probe: source.probe } : null;
+        const [probed, hash] = await Promise.all([known ?? probeOrThrow(source.path, signal), source.contentHash ?? hashFile(source.path, { signal })]);
+        const folder = join(root, CACHE_VERSION, hash.slice(0, 2), hash);
+        // The probe's packet scan is the one timestampsOf would run next: not twice.
+        const { timestamps } = probed;
+        if (timestamps !== undefined && timestamps.length > 0 && !timestampsByHash.has(hash)) {
+          const seeded = writeAtomically(join(folder, 'timestamps.json'), JSON.stringify(timestamps)).then(() => timestamps);
+          timestampsByHash.set(hash, seeded);
+          seeded.catch(() => timestampsByHash.delete(hash));
+        }
+        return { path: source.path, probe: probed.probe, hash, folder };
       })();
       prepared.set(key, pending);
       pending.catch(() => prepared.delete(key));

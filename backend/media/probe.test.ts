@@ -1,8 +1,12 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveFfmpeg } from './ffmpeg';
 import { hashFile } from './hash';
 import { mapPool } from './pool';
+import { runningProcessCount } from './process';
 import { hasVaryingIntervals, parseStoredProbe, probeClip, type ClipProbe, type ProbeResult } from './probe';
 import { makeTestClips, NUMBERED_FRAMES, type TestClips } from './testClips';
 
@@ -101,6 +105,16 @@ describe('probeClip', () => {
     const results = await mapPool(files, (file) => probeClip(file), { concurrency: 2, onProgress: (done, total) => progress.push([done, total]) });
     expect(results.map((result) => result.ok)).toEqual([true, false, false, false, true, false]);
     expect(progress.at(-1)).toEqual([files.length, files.length]);
+  });
+
+  it('reads a clip longer than two minutes from its header: the packet scan begun beside the description is called off', async () => {
+    // 130 s at 2 fps, 16 × 16: long by duration, cheap to make.
+    const long = join(clips.folder, 'long.mp4');
+    execFileSync((await resolveFfmpeg()).ffmpeg.path, ['-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=16x16:rate=2:duration=130', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', long]);
+    const probe = probeOf(await probeClip(long));
+    expect(probe).toMatchObject({ frameCount: 260, frameCountMethod: 'header', variableFrameRateEvidence: 'frame rates' });
+    for (const bad of [clips.corrupt, clips.text, clips.audioOnly]) expect((await probeClip(bad)).ok).toBe(false);
+    expect(runningProcessCount()).toBe(0);
   });
 
   it('rejects when cancelled', async () => {

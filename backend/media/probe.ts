@@ -42,7 +42,10 @@ export const ClipProbe = object({
 export type ClipProbe = Infer<typeof ClipProbe>;
 
 export type ProbeFailureKind = 'missing' | 'error';
-export type ProbeResult = { ok: true; probe: ClipProbe } | { ok: false; kind: ProbeFailureKind; reason: string };
+export type ProbeResult =
+  /** `timestamps`: the packet times, when the probe scanned them (short clips), for callers that need them next. */
+  | { ok: true; probe: ClipProbe; timestamps?: number[] }
+  | { ok: false; kind: ProbeFailureKind; reason: string };
 
 export interface ProbeOptions {
   signal?: AbortSignal;
@@ -213,6 +216,20 @@ export async function probeClip(path: string, options: ProbeOptions = {}): Promi
 }
 
 async function probeReadableFile(path: string, fileSize: number, ffprobeVersion: string, options: ProbeOptions): Promise<ProbeResult> {
+  // The packet scan starts beside the stream description rather than after it (two ffprobe
+  // start-ups overlap: ~65 ms of every full probe) and is called off if the clip turns out
+  // long, or not a clip.
+  const speculation = new AbortController();
+  const scanning = options.isQuick ? null : scanPackets(path, fileSize, { ...options, signal: options.signal ? AbortSignal.any([options.signal, speculation.signal]) : speculation.signal });
+  scanning?.catch(() => undefined);
+  try {
+    return await describeReadableFile(path, fileSize, ffprobeVersion, options, scanning);
+  } finally {
+    speculation.abort();
+  }
+}
+
+async function describeReadableFile(path: string, fileSize: number, ffprobeVersion: string, options: ProbeOptions, scanning: Promise<PacketScan> | null): Promise<ProbeResult> {
   const result = await runFfprobe(['-print_format', 'json', '-show_format', '-show_streams', path], options);
   if (result.code !== 0) {
     const detail = errorSummary(result.stderr, path);
@@ -251,8 +268,8 @@ async function probeReadableFile(path: string, fileSize: number, ffprobeVersion:
       frameCount = Math.round((durationSeconds ?? 0) * (averageFrameRate || realFrameRate));
       frameCountMethod = 'duration';
     }
-  } else if (isShort) {
-    const scan = await scanPackets(path, fileSize, options);
+  } else if (isShort && scanning !== null) {
+    const scan = await scanning;
     if (scan.isTruncated) return failure('error', 'is truncated: its index points past the end of the file');
     const listed = toNumber(video.nb_frames);
     if (listed !== null && listed > scan.packetCount) {
@@ -310,7 +327,7 @@ async function probeReadableFile(path: string, fileSize: number, ffprobeVersion:
     fileSize,
     ffprobeVersion,
   };
-  return { ok: true, probe: ClipProbe.parse(probe) };
+  return { ok: true, probe: ClipProbe.parse(probe), ...(timestamps !== null ? { timestamps } : {}) };
 }
 
 /** A probe stored earlier (db `clips.probe`), or null when it is absent or from an older shape. */
