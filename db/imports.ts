@@ -35,6 +35,11 @@ export interface ImportSource {
   path: string;
   /** The file's text; each row's [start, end) indexes into it. */
   content: string;
+  /**
+   * The same text as UTF-8 bytes, when the caller has them (the file as read, less any byte order
+   * mark): stored as they are, which spares converting megabytes of JavaScript string.
+   */
+  contentUtf8?: Uint8Array;
   format: string;
   style: string;
   container: string | null;
@@ -96,98 +101,139 @@ export function writeImport(db: WritableDB, files: readonly ImportFile[], existi
   // is tens of thousands of rows, and per-row statements were most of its time.
   db.transaction(() => {
     const clipIds = writeClips(db, files, timestamp, counts);
-    const samples = new Map<string, { id: number; hasChain: boolean }>(
-      [...existing.values()].map((sample) => [sample.key, { id: sample.id, hasChain: sample.headText !== null }]),
-    );
+    const samples = new Map<string, { id: number; hasChain: boolean }>();
+    for (const sample of existing.values()) samples.set(sample.key, { id: sample.id, hasChain: sample.headText !== null });
     for (const file of files) {
       const source = file.source;
       const sourceId = Number(
-        statement(db, 'INSERT INTO sources(path, format, style, container, content, sha256, record_count, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
-          source.path, source.format, source.style, source.container, source.content, source.sha256, source.recordCount, timestamp,
-        ).lastInsertRowid,
+        statement(
+          db,
+          'INSERT INTO sources(path, format, style, container, content, sha256, record_count, imported_at) VALUES (?, ?, ?, ?, CAST(? AS TEXT), ?, ?, ?)',
+        ).run(source.path, source.format, source.style, source.container, source.contentUtf8 ?? source.content, source.sha256, source.recordCount, timestamp)
+          .lastInsertRowid,
       );
       const runId = file.run
         ? Number(statement(db, 'INSERT INTO runs(kind, model, source_id, meta, created_at) VALUES (?, ?, ?, ?, ?)').run(file.run.kind, file.run.model, sourceId, file.run.meta, timestamp).lastInsertRowid)
         : null;
       if (runId !== null) counts.runs.push(runId);
 
-      // New samples in file order; a sample gets its first chain from the first record with one.
-      const seen = new Set<string>();
-      const fresh = file.rows.filter((row) => {
-        const isFresh = !samples.has(row.key) && !seen.has(row.key);
-        seen.add(row.key);
-        return isFresh;
-      });
-      const chained = new Map<string, ImportSampleRow>();
-      for (const row of file.rows) {
-        if (row.chain !== null && !chained.has(row.key) && !samples.get(row.key)?.hasChain) chained.set(row.key, row);
-      }
       // Ids are known before the rows exist (SQLite gives max(rowid) + 1; insertRows checks),
       // so a new sample's first chain is written first and the sample is inserted with its
       // head already set: no second pass of UPDATEs over tens of thousands of samples.
       const nextId = (table: string) => ((statement<[], { m: number | null }>(db, `SELECT max(id) AS m FROM ${table}`).get()?.m) ?? 0) + 1;
       const firstSample = nextId('samples');
       const firstRevision = nextId('chain_revisions');
-      fresh.forEach((row, index) => samples.set(row.key, { id: firstSample + index, hasChain: false }));
-      const idOf = (row: ImportSampleRow) => (samples.get(row.key) as { id: number }).id;
-      const chains = [...chained.values()];
-      const headOf = new Map(chains.map((row, index) => [row.key, firstRevision + index]));
-      const revisionIds = insertRows(
+      // Each row's sample, in one pass: new samples get ids in file order (so a sample is new to
+      // this file when its id is firstSample or above); a sample gets its first chain from the
+      // first record with one (when it has none yet).
+      const rows = file.rows;
+      const sampleIds = new Array<number>(rows.length);
+      const firstOfSample = new Array<boolean>(rows.length);
+      const chains: Array<{ row: ImportSampleRow; sampleId: number }> = [];
+      let freshCount = 0;
+      for (let index = 0; index < rows.length; index++) {
+        const row = rows[index] as ImportSampleRow;
+        let sample = samples.get(row.key);
+        firstOfSample[index] = sample === undefined;
+        if (sample === undefined) {
+          sample = { id: firstSample + freshCount++, hasChain: false };
+          samples.set(row.key, sample);
+        }
+        sampleIds[index] = sample.id;
+        if (row.chain !== null && !sample.hasChain) {
+          chains.push({ row, sampleId: sample.id });
+          sample.hasChain = true;
+        }
+      }
+      const headOf = new Map<number, number>();
+      const revisionValues: unknown[] = [];
+      chains.forEach(({ row, sampleId }, index) => {
+        headOf.set(sampleId, firstRevision + index);
+        revisionValues.push(sampleId, null, row.chain);
+      });
+      // What every row of the file shares goes into the statement as literals (db/statements.ts).
+      const firstRevisionId = insertRows(
         db,
         'INSERT INTO chain_revisions(sample_id, parent_id, text, author_kind, author, created_at)',
-        chains.map((row) => [idOf(row), null, row.chain, 'import', file.author, timestamp]),
+        [null, null, null, 'import', file.author, timestamp],
+        revisionValues,
         '',
         'chain_revisions',
       );
-      const freshIds = insertRows(
+      const freshIds: number[] = [];
+      for (let index = 0; index < rows.length; index++) if (firstOfSample[index]) freshIds.push(sampleIds[index] as number);
+      // Kind and split are the file's, and datasets often repeat one option list and problem type:
+      // each is a literal when every row has the same (db/statements.ts).
+      const firstFresh = rows[firstOfSample.indexOf(true)];
+      const common = (field: 'kind' | 'split' | 'options' | 'problemType'): string | null =>
+        firstFresh !== undefined && rows.every((row) => row[field] === firstFresh[field]) ? firstFresh[field] : null;
+      const kind = common('kind');
+      const split = common('split');
+      const options = common('options');
+      const problemType = common('problemType');
+      const sampleValues: unknown[] = [];
+      for (let index = 0; index < rows.length; index++) {
+        if (!firstOfSample[index]) continue;
+        const row = rows[index] as ImportSampleRow;
+        sampleValues.push(row.key, row.clipName === null ? null : (clipIds.get(row.clipName) ?? null));
+        if (kind === null) sampleValues.push(row.kind);
+        sampleValues.push(row.problemId, row.question);
+        if (options === null) sampleValues.push(row.options);
+        if (problemType === null) sampleValues.push(row.problemType);
+        sampleValues.push(row.answer, row.primitive);
+        if (split === null) sampleValues.push(row.split);
+        sampleValues.push(headOf.get(sampleIds[index] as number) ?? null);
+      }
+      const firstSampleId = insertRows(
         db,
         'INSERT INTO samples(key, clip_id, kind, problem_id, question, options, problem_type, answer, primitive, split, head_revision_id, created_at, updated_at)',
-        fresh.map((row) => [
-          row.key, row.clipName === null ? null : (clipIds.get(row.clipName) ?? null), row.kind, row.problemId, row.question, row.options,
-          row.problemType, row.answer, row.primitive, row.split, headOf.get(row.key) ?? null, timestamp, timestamp,
-        ]),
+        [null, null, kind, null, null, options, problemType, null, null, split, null, timestamp, timestamp],
+        sampleValues,
         '',
         'samples',
       );
-      if (freshIds[0] !== undefined && freshIds[0] !== firstSample) throw new Error('sample ids moved during the import');
-      if (revisionIds[0] !== undefined && revisionIds[0] !== firstRevision) throw new Error('chain revision ids moved during the import');
-      counts.samplesAdded += fresh.length;
-      const freshKeys = new Set(fresh.map((row) => row.key));
+      if (firstSampleId !== null && firstSampleId !== firstSample) throw new Error('sample ids moved during the import');
+      if (firstRevisionId !== null && firstRevisionId !== firstRevision) throw new Error('chain revision ids moved during the import');
+      counts.samplesAdded += freshCount;
       const fill = statement(
         db,
         'UPDATE samples SET answer = coalesce(answer, ?), primitive = coalesce(primitive, ?), problem_id = coalesce(problem_id, ?) WHERE id = ?',
       );
-      for (const row of file.rows) {
-        if (freshKeys.has(row.key)) continue;
-        fill.run(row.answer, row.primitive, row.problemId, idOf(row));
+      for (let index = 0; index < rows.length; index++) {
+        if ((sampleIds[index] as number) >= firstSample) continue;
+        const row = rows[index] as ImportSampleRow;
+        fill.run(row.answer, row.primitive, row.problemId, sampleIds[index]);
         counts.samplesMerged++;
       }
       const setHead = statement(db, 'UPDATE samples SET head_revision_id = ?, updated_at = ? WHERE id = ?');
-      for (const row of chains) {
-        if (!freshKeys.has(row.key)) setHead.run(headOf.get(row.key), timestamp, idOf(row));
-        (samples.get(row.key) as { hasChain: boolean }).hasChain = true;
-      }
+      for (const { sampleId } of chains) if (sampleId < firstSample) setHead.run(headOf.get(sampleId), timestamp, sampleId);
 
-      insertRows(
-        db,
-        'INSERT INTO sample_sources(source_id, record_index, sample_id, start_offset, end_offset)',
-        file.rows.map((row) => [sourceId, row.recordIndex, idOf(row), row.start, row.end]),
-      );
+      const spanValues = new Array<unknown>(rows.length * 5);
+      for (let index = 0; index < rows.length; index++) {
+        const row = rows[index] as ImportSampleRow;
+        spanValues[5 * index] = sourceId;
+        spanValues[5 * index + 1] = row.recordIndex;
+        spanValues[5 * index + 2] = sampleIds[index];
+        spanValues[5 * index + 3] = row.start;
+        spanValues[5 * index + 4] = row.end;
+      }
+      insertRows(db, 'INSERT INTO sample_sources(source_id, record_index, sample_id, start_offset, end_offset)', 5, spanValues);
       // Indexing tens of thousands of chains for search costs more than the rest of the
       // import; it is done on the first search instead (db/chains.ts refreshSearchIndex).
-      insertRows(db, 'INSERT OR IGNORE INTO chain_search_pending(sample_id)', chains.map((row) => [idOf(row)]));
+      insertRows(db, 'INSERT OR IGNORE INTO chain_search_pending(sample_id)', 1, chains.map(({ sampleId }) => sampleId));
       // New samples have no Library lint cache row yet (migration 4); merged ones are listed by
       // the trigger on the columns that change their lint.
-      insertRows(db, 'INSERT OR IGNORE INTO sample_lint_pending(sample_id)', fresh.map((row) => [idOf(row)]));
+      insertRows(db, 'INSERT OR IGNORE INTO sample_lint_pending(sample_id)', 1, freshIds);
       counts.chainsAdded += chains.length;
 
       if (runId !== null) {
         const predictions = new Map<number, unknown[]>();
-        for (const row of file.rows) {
-          const p = row.prediction;
-          if (p) predictions.set(idOf(row), [runId, idOf(row), p.output, p.prediction, p.accuracy, p.score, p.error]);
+        for (let index = 0; index < rows.length; index++) {
+          const p = (rows[index] as ImportSampleRow).prediction;
+          const sampleId = sampleIds[index] as number;
+          if (p) predictions.set(sampleId, [runId, sampleId, p.output, p.prediction, p.accuracy, p.score, p.error]);
         }
-        insertRows(db, 'INSERT INTO predictions(run_id, sample_id, output, prediction, accuracy, score, error)', [...predictions.values()]);
+        insertRows(db, 'INSERT INTO predictions(run_id, sample_id, output, prediction, accuracy, score, error)', 7, [...predictions.values()].flat());
         counts.predictions += predictions.size;
       }
     }
@@ -196,16 +242,16 @@ export function writeImport(db: WritableDB, files: readonly ImportFile[], existi
 }
 
 function writeClips(db: WritableDB, files: readonly ImportFile[], timestamp: string, counts: ImportCounts): Map<string, number> {
-  const clips = new Map<string, unknown[]>();
+  const clips = new Map<string, ImportSampleRow>();
   for (const file of files) {
     for (const row of file.rows) {
-      if (row.clipName !== null && !clips.has(row.clipName)) {
-        clips.set(row.clipName, [row.clipName, row.clipRef, row.clipPath, row.clipPath ? 'ok' : 'missing', timestamp]);
-      }
+      if (row.clipName !== null && !clips.has(row.clipName)) clips.set(row.clipName, row);
     }
   }
+  const values: unknown[] = [];
+  for (const row of clips.values()) values.push(row.clipName, row.clipRef, row.clipPath, row.clipPath ? 'ok' : 'missing');
   const before = (statement<[], { n: number }>(db, 'SELECT count(*) AS n FROM clips').get() as { n: number }).n;
-  insertRows(db, 'INSERT INTO clips(name, ref, file_path, media_status, created_at)', [...clips.values()], 'ON CONFLICT(name) DO NOTHING');
+  insertRows(db, 'INSERT INTO clips(name, ref, file_path, media_status, created_at)', [null, null, null, null, timestamp], values, 'ON CONFLICT(name) DO NOTHING');
   counts.clipsAdded += (statement<[], { n: number }>(db, 'SELECT count(*) AS n FROM clips').get() as { n: number }).n - before;
   const ids = statement<[string], { id: number; name: string }>(db, 'SELECT c.id, c.name FROM json_each(?) AS k JOIN clips c ON c.name = k.value').all(
     JSON.stringify([...clips.keys()]),

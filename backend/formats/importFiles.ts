@@ -1,7 +1,7 @@
 // `frustum import`: read every file, validate every record, check them against each other and
 // against the project, and only then write — in one transaction. Any problem anywhere means
 // nothing is written, and every problem is reported with its file, record and reason.
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError, type InputProblem } from '../../common/errors';
 import type { JsonRecord } from '../../common/formats/jsonText';
@@ -96,20 +96,22 @@ export function importFiles(db: WritableDB, paths: readonly string[], options: I
   checkDuplicates(normalized, problems);
   if (problems.length > 0) throw new InputError(problems);
 
-  const keys = [...new Set(normalized.flatMap(({ records }) => records.map(({ record }) => record.sample.key)))];
-  const existing = findSamplesByKeys(db, keys);
+  const keys: string[] = [];
+  for (const { records } of normalized) for (const { record } of records) keys.push(record.sample.key);
+  const existing = findSamplesByKeys(db, [...new Set(keys)]);
   const clipLocator = makeClipLocator(options.videosDir);
   const files: ImportFile[] = [];
   for (const { input, records } of normalized) {
     const rows: ImportSampleRow[] = [];
-    const datasetDir = dirname(resolve(input.path));
+    const locate = clipLocator(dirname(resolve(input.path)));
     const isPredictionFile = input.format === 'results' || input.format === 'camerabench-scores';
+    const kind = SAMPLE_KIND[input.format];
+    const split = options.split ?? defaultSplit(input.format);
     for (const { index, record } of records) {
       const entry = input.records[index] as JsonRecord;
-      const raw = entry.raw;
       const sample = record.sample;
-      const known = existing.get(sample.key);
-      if (known && known.raws.includes(raw) && !isPredictionFile) {
+      const known = existing.size === 0 ? undefined : existing.get(sample.key);
+      if (known && !isPredictionFile && known.raws.includes(entry.raw)) {
         report.unchanged++;
         continue;
       }
@@ -129,31 +131,32 @@ export function importFiles(db: WritableDB, paths: readonly string[], options: I
         });
         continue;
       }
-      const clipName = sample.clipRef === null ? null : clipFileName(sample.clipRef);
+      const prediction = record.prediction;
+      const clip = sample.clipRef === null ? null : locate(sample.clipRef);
       rows.push({
         recordIndex: index,
         start: entry.start,
         end: entry.end,
         key: sample.key,
-        clipName,
+        clipName: clip === null ? null : clip.name,
         clipRef: sample.clipRef,
-        clipPath: sample.clipRef === null ? null : clipLocator(sample.clipRef, datasetDir),
-        kind: SAMPLE_KIND[input.format],
+        clipPath: clip === null ? null : clip.path,
+        kind,
         problemId: sample.problemId,
         question: sample.question,
-        options: JSON.stringify(sample.options),
+        options: optionsJson(sample.options),
         problemType: sample.problemType,
         answer: sample.answer,
         primitive: sample.primitive,
-        split: options.split ?? defaultSplit(input.format),
+        split,
         chain: sample.chain,
-        prediction: record.prediction
+        prediction: prediction
           ? {
-              output: record.prediction.output,
-              prediction: record.prediction.prediction,
-              accuracy: record.prediction.accuracy,
-              score: record.prediction.score,
-              error: record.prediction.error,
+              output: prediction.output,
+              prediction: prediction.prediction,
+              accuracy: prediction.accuracy,
+              score: prediction.score,
+              error: prediction.error,
             }
           : null,
       });
@@ -162,6 +165,7 @@ export function importFiles(db: WritableDB, paths: readonly string[], options: I
       source: {
         path: resolve(input.path),
         content: input.text,
+        contentUtf8: input.utf8,
         format: input.format,
         style: JSON.stringify({ layout: input.layout, ...input.style }),
         container: input.container ? JSON.stringify(withoutRecords(input.container, input.layout)) : null,
@@ -237,20 +241,66 @@ function runOf(input: InputFile): ImportFile['run'] {
   return null;
 }
 
-/** Finds a clip on disk: in --videos by its path, then by file name; then beside the dataset. */
-function makeClipLocator(videosDir: string | undefined): (ref: string, datasetDir: string) => string | null {
-  const cache = new Map<string, string | null>();
-  return (ref, datasetDir) => {
-    const cacheKey = `${datasetDir}\u0000${ref}`;
-    if (cache.has(cacheKey)) return cache.get(cacheKey) ?? null;
-    const candidates = [
-      ...(videosDir ? [join(videosDir, ref), join(videosDir, clipFileName(ref))] : []),
-      join(datasetDir, ref),
-    ];
-    const found = candidates.map((candidate) => resolve(candidate)).find((candidate) => existsSync(candidate)) ?? null;
-    cache.set(cacheKey, found);
-    return found;
+/**
+ * Finds a clip on disk: in --videos by its path, then by file name; then beside the dataset. Each
+ * reference is looked up once per dataset folder, and its records share one name string (the
+ * import keys maps by it, and a string computes its hash once).
+ */
+function makeClipLocator(videosDir: string | undefined): (datasetDir: string) => (ref: string) => { name: string; path: string | null } {
+  const byDir = new Map<string, Map<string, { name: string; path: string | null }>>();
+  // Nothing exists in a folder that does not: datasets whose clips are elsewhere (a thousand
+  // references under a missing video/) cost one look at that folder, not one per clip.
+  const folders = new Map<string, boolean>();
+  const isFolder = (path: string): boolean => {
+    let known = folders.get(path);
+    if (known === undefined) {
+      try {
+        known = statSync(path).isDirectory();
+      } catch {
+        known = false; // missing, or under a file (ENOTDIR), or unreadable: existsSync would say false too
+      }
+      folders.set(path, known);
+    }
+    return known;
   };
+  const exists = (candidate: string): string | null => {
+    if (!isFolder(dirname(candidate))) return null;
+    const path = resolve(candidate);
+    return existsSync(path) ? path : null;
+  };
+  return (datasetDir) => {
+    let cache = byDir.get(datasetDir);
+    if (!cache) {
+      cache = new Map();
+      byDir.set(datasetDir, cache);
+    }
+    const found = cache;
+    return (ref) => {
+      let clip = found.get(ref);
+      if (clip === undefined) {
+        const name = clipFileName(ref);
+        const candidates = [...(videosDir ? [join(videosDir, ref), join(videosDir, name)] : []), join(datasetDir, ref)];
+        let path: string | null = null;
+        for (const candidate of candidates) if (path === null) path = exists(candidate);
+        clip = { name, path };
+        found.set(ref, clip);
+      }
+      return clip;
+    };
+  };
+}
+
+/** A sample's options as stored (a JSON array). Datasets repeat a handful of lists thousands of times. */
+let lastOptions: readonly string[] = [];
+let lastOptionsJson = '[]';
+function optionsJson(options: readonly string[]): string {
+  let same = options.length === lastOptions.length;
+  for (let index = 0; same && index < options.length; index++) same = options[index] === lastOptions[index];
+  if (!same) {
+    lastOptions = [...options];
+    lastOptionsJson = JSON.stringify(options);
+  }
+  return lastOptionsJson;
 }
 
 function countMissing(files: readonly ImportFile[]): number {

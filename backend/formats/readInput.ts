@@ -16,6 +16,8 @@ export interface InputFile extends ParsedJsonFile {
   format: FormatName;
   sha256: string;
   bytes: number;
+  /** `text` as UTF-8: the file as read, less any byte order mark. */
+  utf8: Buffer;
 }
 
 export type FormatChoice = FormatName | 'auto';
@@ -43,7 +45,9 @@ export function readInputFile(path: string, choice: FormatChoice = 'auto'): Inpu
   // isUtf8 (simdutf) then toString is several times faster than a fatal TextDecoder.
   if (!isUtf8(buffer)) throw new InputError([{ file: path, reason: 'is not UTF-8 text (a binary file?)' }]);
   const text = buffer.toString('utf8');
-  const parsed = parseJsonRecords(text, path, RECORD_KEYS);
+  // Every character above U+007F takes more UTF-8 bytes than UTF-16 code units: equal lengths
+  // mean pure ASCII, which spares the style detection a scan of the whole text.
+  const parsed = parseJsonRecords(text, path, RECORD_KEYS, { isAscii: buffer.length === text.length });
   let format: FormatName;
   if (choice === 'auto') {
     const detection = detectFormat(parsed.layout, parsed.records[0]?.value, parsed.container);
@@ -62,5 +66,6 @@ export function readInputFile(path: string, choice: FormatChoice = 'auto'): Inpu
     }
   }
   const sha256 = createHash('sha256').update(buffer).digest('hex');
-  return { ...parsed, path, format, sha256, bytes: stats.size };
+  const utf8 = parsed.text.length === text.length ? buffer : buffer.subarray(3); // the BOM is 3 bytes
+  return { ...parsed, path, format, sha256, bytes: stats.size, utf8 };
 }

@@ -51,6 +51,22 @@ describe('parseJsonRecords', () => {
     expect(Object.keys(parsed.container ?? {})).toEqual(['meta', 'results', 'metrics']);
   });
 
+  it('finds records past a string with more escapes than the regex engine can take at once', () => {
+    // The scanner swallows everything up to the next bracket in one regex match; millions of
+    // escapes in one string overflow the engine's backtrack stack, and the scan walks instead.
+    const big = `{"chain": "${'\\n'.repeat(4_000_000)}]", "n": [1]}`;
+    const text = `[\n  {"a": "[{"},\n  ${big},\n  {"b": 2}\n]`;
+    const parsed = parseJsonRecords(text, 'big.json');
+    expect(parsed.records.map((record) => record.raw.length)).toEqual([11, big.length, 8]);
+    expect(parsed.records[2]?.line).toBe(4);
+  });
+
+  it('takes the caller\'s word that the text is ASCII, and otherwise looks', () => {
+    expect(parseJsonRecords('[{"a": "é"}]', 'f.json').style).toMatchObject({ ensureAscii: false, ensureAsciiKnown: true });
+    expect(parseJsonRecords('[{"a": "\\u00e9"}]', 'f.json', [], { isAscii: true }).style).toMatchObject({ ensureAscii: true, ensureAsciiKnown: true });
+    expect(parseJsonRecords('[{"a": "e"}]', 'f.json', [], { isAscii: true }).style).toMatchObject({ ensureAscii: true, ensureAsciiKnown: false });
+  });
+
   it('accepts the NaN and Infinity that Python json.dump writes', () => {
     const parsed = parseJsonRecords('{"scores": [{"score": NaN}, {"score": -Infinity, "s": "NaN"}]}', 's.json', ['scores']);
     expect(parsed.records.map((r) => (r.value as { score: number }).score)).toEqual([NaN, -Infinity]);

@@ -141,34 +141,51 @@ function skipValue(text: string, start: number): number {
     }
     return index;
   }
-  // Containers: jump from one structural character to the next with a regex, which runs as
-  // native code from the first call; a charCodeAt loop runs interpreted until V8 optimizes it,
-  // and imports scan each file once, cold (this was a third of an import's parsing time).
-  // A string is one token of the regex (escapes included), so brackets inside it never count.
+  // Containers: jump from one bracket to the next with a regex, which runs as native code from
+  // the first call; a charCodeAt loop runs interpreted until V8 optimizes it, and imports scan
+  // each file once, cold. One match runs up to and including the next bracket, swallowing the
+  // strings before it whole (escapes included, so brackets inside strings never count): a few
+  // matches per record instead of one per string. Sticky, so a match never starts inside a
+  // string; in text that is not valid JSON (which JSON.parse then reports) it may stop early.
   let depth = 0;
-  STRUCTURE.lastIndex = start;
-  while (STRUCTURE.test(text)) {
-    const code = text.charCodeAt(STRUCTURE.lastIndex - 1);
-    if (code === 91 || code === 123) depth++;
-    else if (code === 93 || code === 125) {
-      depth--;
-      if (depth === 0) return STRUCTURE.lastIndex;
+  BRACKET_RUN.lastIndex = start;
+  try {
+    while (BRACKET_RUN.test(text)) {
+      const code = text.charCodeAt(BRACKET_RUN.lastIndex - 1);
+      if (code === 91 || code === 123) depth++;
+      else if (--depth === 0) return BRACKET_RUN.lastIndex;
     }
+    return text.length;
+  } catch {
+    // The regex engine's backtrack stack overflowed: millions of strings between two brackets,
+    // or of escapes in one string (a token-by-token regex overflows on those too). Walk it.
+    return skipContainerByChar(text, start);
+  }
+}
+
+/** Everything up to and including the next bracket outside strings (matched from lastIndex only). */
+const BRACKET_RUN = /[^"[\]{}]*(?:"[^"\\]*(?:\\.[^"\\]*)*"[^"[\]{}]*)*[[\]{}]/ys;
+
+/** skipValue for a container, one character at a time (strings skipped with indexOf). */
+function skipContainerByChar(text: string, start: number): number {
+  let depth = 0;
+  for (let index = start; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code === 34) index = skipString(text, index) - 1;
+    else if (code === 91 || code === 123) depth++;
+    else if ((code === 93 || code === 125) && --depth === 0) return index + 1;
   }
   return text.length;
 }
 
-/** The next bracket or the end of the next string: `"…"` is matched whole, so the last char is `"`. */
-const STRUCTURE = /"[^"\\]*(?:\\.[^"\\]*)*"|[[\]{}]/gs;
-
-/** [start, end) of each element of the array whose '[' is at `open`, and the index past its ']'. */
-function arrayElementSpans(text: string, open: number): { spans: Array<[number, number]>; end: number } {
-  const spans: Array<[number, number]> = [];
+/** [start, end) of each element of the array whose '[' is at `open` (flat: start, end, start, …), and the index past its ']'. */
+function arrayElementSpans(text: string, open: number): { spans: number[]; end: number } {
+  const spans: number[] = [];
   let index = skipWhitespace(text, open + 1);
   if (text.charCodeAt(index) === 93) return { spans, end: index + 1 };
   for (;;) {
     const end = skipValue(text, index);
-    spans.push([index, end]);
+    spans.push(index, end);
     index = skipWhitespace(text, end);
     if (text.charCodeAt(index) !== 44) break;
     index = skipWhitespace(text, index + 1);
@@ -214,29 +231,57 @@ function lineLocator(text: string): (offset: number) => number {
   };
 }
 
-/** A record whose line is worked out only when someone reads it. */
-function spanRecord(value: unknown, body: string, start: number, end: number, lineOf: (offset: number) => number, lineOffset: number): JsonRecord {
-  return {
-    value,
-    raw: body.slice(start, end),
-    start,
-    end,
-    get line() {
-      return lineOf(start + lineOffset);
-    },
-  };
+/**
+ * A record of an array or object file. Its text and line are worked out only when someone reads
+ * them (lines only matter for error messages, and most records' text is never looked at): one
+ * small object per record, with no closure or string of its own.
+ */
+class SpanRecord implements JsonRecord {
+  constructor(
+    readonly value: unknown,
+    readonly start: number,
+    readonly end: number,
+    private readonly file: SpanFile,
+  ) {}
+
+  get raw(): string {
+    return this.file.body.slice(this.start, this.end);
+  }
+
+  get line(): number {
+    return this.file.lineOf(this.start + this.file.lineOffset);
+  }
+}
+
+interface SpanFile {
+  body: string;
+  lineOf: (offset: number) => number;
+  lineOffset: number;
+}
+
+function spanRecords(values: readonly unknown[], spans: readonly number[], file: SpanFile): JsonRecord[] {
+  const records = new Array<JsonRecord>(values.length);
+  for (let index = 0; index < values.length; index++) {
+    records[index] = new SpanRecord(values[index], spans[2 * index] as number, spans[2 * index + 1] as number, file);
+  }
+  return records;
 }
 
 /**
  * Reads a JSON array file, a JSON Lines file, or an object holding its records under one of
  * `recordKeys`. `file` names the source in error messages.
  */
-export function parseJsonRecords(text: string, file: string, recordKeys: readonly string[] = []): ParsedJsonFile {
+export function parseJsonRecords(
+  text: string,
+  file: string,
+  recordKeys: readonly string[] = [],
+  hints: { isAscii?: boolean } = {},
+): ParsedJsonFile {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text; // a UTF-8 BOM is not JSON
   const offset = body === text ? 0 : 1;
   const firstIndex = skipWhitespace(body, 0);
   if (firstIndex >= body.length) throw new InputError([{ file, reason: 'the file is empty' }]);
-  const style = detectStyle(body);
+  const style = detectStyle(body, hints.isAscii === true);
 
   const first = body.charCodeAt(firstIndex);
   // One scan finds both whether the file is a single value and, for an array, its records.
@@ -252,8 +297,8 @@ export function parseJsonRecords(text: string, file: string, recordKeys: readonl
   const lineOf = lineLocator(body);
   if (Array.isArray(value)) {
     const spans = arraySpans?.spans ?? [];
-    if (spans.length !== value.length) throw new InputError([{ file, reason: 'could not locate the records of the array' }]);
-    const records = spans.map(([start, end], index) => spanRecord(value[index], body, start, end, lineOf, offset));
+    if (spans.length !== 2 * value.length) throw new InputError([{ file, reason: 'could not locate the records of the array' }]);
+    const records = spanRecords(value, spans, { body, lineOf, lineOffset: offset });
     return { text: body, layout: { kind: 'array' }, records, container: null, style };
   }
   if (value !== null && typeof value === 'object') {
@@ -265,11 +310,8 @@ export function parseJsonRecords(text: string, file: string, recordKeys: readonl
     const valueStart = objectValueStart(body, firstIndex, key);
     const items = container[key] as unknown[];
     const spans = valueStart === null ? [] : arrayElementSpans(body, valueStart).spans;
-    if (spans.length !== items.length) throw new InputError([{ file, reason: `could not locate the records of "${key}"` }]);
-    const records = items.map((item, index) => {
-      const [start, end] = spans[index] as [number, number];
-      return spanRecord(item, body, start, end, lineOf, 0);
-    });
+    if (spans.length !== 2 * items.length) throw new InputError([{ file, reason: `could not locate the records of "${key}"` }]);
+    const records = spanRecords(items, spans, { body, lineOf, lineOffset: 0 });
     return { text: body, layout: { kind: 'object', key }, records, container, style };
   }
   throw new InputError([{ file, reason: `expected a JSON array, an object or JSON Lines, found ${typeof value}` }]);
@@ -311,7 +353,8 @@ function parseJsonLines(text: string, file: string): JsonRecord[] {
   return records;
 }
 
-function detectStyle(text: string): JsonFileStyle {
+/** `isAscii`: the caller knows the text has no character above U+007F (saves a scan of it). */
+function detectStyle(text: string, isAscii: boolean): JsonFileStyle {
   const trailingNewline = text.endsWith('\n');
   const open = skipWhitespace(text, 0);
   let indent: number | string | null = null;
@@ -326,8 +369,8 @@ function detectStyle(text: string): JsonFileStyle {
   const compactItems = indent === null && /[}\]"\d],["{[\d]/.test(sample) && !/[}\]"\d], ["{[\d]/.test(sample);
   const compactKeys = /"[^"\n]*":[^ ]/.test(sample) && !/"[^"\n]*": /.test(sample);
   const separators: [string, string] = [indent === null ? (compactItems ? ',' : ', ') : ',', compactKeys ? ':' : ': '];
-  const hasRawNonAscii = /[\u0080-\uffff]/.test(text);
-  const hasEscapedNonAscii = /\\u(?:00[89a-fA-F][0-9a-fA-F]|0[1-9a-fA-F][0-9a-fA-F]{2}|[1-9a-fA-F][0-9a-fA-F]{3})/.test(text);
+  const hasRawNonAscii = !isAscii && /[\u0080-\uffff]/.test(text);
+  const hasEscapedNonAscii = text.includes('\\u') && /\\u(?:00[89a-fA-F][0-9a-fA-F]|0[1-9a-fA-F][0-9a-fA-F]{2}|[1-9a-fA-F][0-9a-fA-F]{3})/.test(text);
   const ensureAsciiKnown = hasRawNonAscii || hasEscapedNonAscii;
   return {
     indent,

@@ -1,6 +1,8 @@
+import { compile } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { normalizeRecord, sampleKey } from './normalize';
 import { rlPrompt, sftUserContent } from './prompts';
+import { cameraBenchRecord, cameraBenchScore, evalRecord, resultRecord, rlRecord, sftRecord } from './schemas';
 
 const question = 'Does the camera pan to the left?';
 const options = ['A. No', 'B. Yes'];
@@ -51,5 +53,25 @@ describe('normalizeRecord', () => {
   it('refuses a score with a label other than Yes or No', () => {
     const result = normalizeRecord('camerabench-scores', { video_path: 'a.mp4', question, ground_truth_label: 'maybe', score: 0.5, error: null });
     expect(result).toEqual({ ok: false, field: 'ground_truth_label', reason: 'must be "Yes" or "No"' });
+  });
+
+  // normalizeRecord validates with zod's compiled validators; a schema the compiler cannot take
+  // would silently fall back to the (three times slower) runtime parser.
+  it.each(Object.entries({ sftRecord, rlRecord, evalRecord, resultRecord, cameraBenchRecord, cameraBenchScore }))('%s compiles', (_name, schema) => {
+    expect(() => compile(schema, { strict: true })).not.toThrow();
+  });
+
+  it('reports the problem the runtime parser finds, with its field, after the compiled check fails', () => {
+    const record = { problem_id: 'Pan_Left_3', problem: question, data_type: 'video', problem_type: 'multiple choice', options, path: 'video/a.mp4' };
+    expect(normalizeRecord('eval', record)).toEqual({ ok: false, field: 'solution', reason: 'is missing' });
+    expect(normalizeRecord('eval', { ...record, solution: 'B', options: ['A. No', 7] })).toEqual({ ok: false, field: 'options.1', reason: 'expected string, received number' });
+    expect(normalizeRecord('eval', { ...record, solution: 'B', path: 'x'.repeat(4097) })).toEqual({ ok: false, field: 'path', reason: 'longer than 4096 characters' });
+    expect(normalizeRecord('eval', { ...record, solution: 'B', extra: { kept: true } })).toMatchObject({ ok: true });
+  });
+
+  it('checks each option list, also when the same list comes again and after another', () => {
+    const bad = ['A. No', 'A. Yes'];
+    const rl = (list: string[]) => normalizeRecord('rl', { problem: question, answer: 'A', options: list, videos: ['a.mp4'] });
+    expect([rl(options), rl(bad), rl(bad), rl(options), rl([...bad])].map((result) => result.ok)).toEqual([true, false, false, true, false]);
   });
 });
