@@ -64,7 +64,7 @@ interface WebSocket {
 /** Largest WebSocket message: import.files carries whole dataset files (the contract allows 512 MiB each). */
 const MAX_MESSAGE_BYTES = 1024 * 1024 * 1024;
 
-/** The folder holding package.json: dist/cli/*.js when bundled, main/web/ when run from source. */
+/** The folder holding package.json: above dist/cli/commands/ when bundled, main/web/ when run from source. */
 export function packageRoot(): string {
   let folder = dirname(fileURLToPath(import.meta.url));
   for (let depth = 0; depth < 6; depth++) {
