@@ -22,6 +22,8 @@ const fake = vi.hoisted(() => {
     permissionRequest: null as Listener | null,
     permissionCheck: null as Listener | null,
     quitCalls: 0,
+    /** The button the person picks in a message box. */
+    messageBoxChoice: 1,
     errors: [] as string[],
   };
   return state;
@@ -74,6 +76,7 @@ vi.mock('electron', () => {
     dialog: {
       showOpenDialog: async () => ({ canceled: false, filePaths: [fake.project] }),
       showErrorBox: (_title: string, message: string) => fake.errors.push(message),
+      showMessageBoxSync: () => fake.messageBoxChoice,
     },
     ipcMain: { handle: (channel: string, handler: (event: unknown, request: unknown) => Promise<unknown>) => fake.ipc.set(channel, handler) },
     Menu: { buildFromTemplate: (template: unknown) => template, setApplicationMenu: () => undefined },
@@ -134,6 +137,17 @@ describe('the Electron host', () => {
   it('creates the window with the hardened preferences and the preload', () => {
     expect(window().options['webPreferences']).toMatchObject({ ...WEB_PREFERENCES, preload: expect.stringMatching(/preload\.cjs$/) });
     expect(fake.schemes.map((entry) => (entry as { scheme: string }).scheme)).toEqual(['frustum-app', 'frustum-media']);
+  });
+
+  it('asks before a close that would drop unsaved chain text, and leaves only when told to', () => {
+    const leaves = (choice: number) => {
+      fake.messageBoxChoice = choice;
+      let isLeaving = false;
+      window().contents.listeners.get('will-prevent-unload')?.({ preventDefault: () => (isLeaving = true) });
+      return isLeaving;
+    };
+    expect(leaves(1)).toBe(false);
+    expect(leaves(0)).toBe(true);
   });
 
   it('blocks navigation, new windows and permissions', () => {

@@ -195,6 +195,19 @@ function createWindow(): BrowserWindow {
     if (!isNavigationAllowed(url)) event.preventDefault();
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
+  // The renderer's beforeunload guard (a chain with unsaved text) cancels a close or reload;
+  // Electron shows nothing by itself, so ask. preventDefault here lets the page go after all.
+  contents.on('will-prevent-unload', (event) => {
+    const choice = dialog.showMessageBoxSync(created, {
+      type: 'question',
+      buttons: ['Leave without saving', 'Stay'],
+      defaultId: 1,
+      cancelId: 1,
+      message: 'A chain has unsaved changes.',
+      detail: 'Edits save themselves after a pause in typing. Leave now and the latest ones are lost.',
+    });
+    if (choice === 0) event.preventDefault();
+  });
   contents.setWindowOpenHandler(({ url }) => {
     const decision = windowOpenDecision(url);
     if (decision.openExternally !== null) void shell.openExternal(decision.openExternally);

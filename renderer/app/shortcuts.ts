@@ -55,7 +55,7 @@ export const SHORTCUTS: ShortcutGroup[] = [
       { keys: 'Shift+N / Shift+P', action: 'next / previous unreviewed (draft) sample' },
       { keys: 'I', action: 'insert the analyzer draft' },
       { keys: 'H', action: 'show / hide revision history' },
-      { keys: 'Ctrl/⌘+S', action: 'save the chain (in fields too)' },
+      { keys: 'Ctrl/⌘+S', action: 'save the chain now (in fields too; it also saves itself after 5 s without typing, and on leaving the sample)' },
       { keys: 'Ctrl/⌘+Enter', action: 'save and go to the next sample' },
       { keys: 'Ctrl/⌘+Z / Ctrl/⌘+Shift+Z', action: 'undo / redo in the editor' },
       { keys: 'Alt+A / Alt+R / Alt+D / Alt+V', action: 'set the status while typing' },

@@ -1,6 +1,8 @@
 // The O-T-A editor: option buttons, three fields (or raw text), live lint and reward computed
 // with the trainer's own code (common/ota), contradictions highlighted, its own undo history,
-// and saving as revisions that show "Saved" only once the host has committed them.
+// and saving as revisions that show "Saved" only once the host has committed them. Nothing
+// typed is left behind: edits save themselves after a pause, when the editor leaves the sample,
+// and closing the window with unsaved text asks first.
 import { forwardRef, useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState } from 'react';
 import { ApiError, type Contradiction, type Revision, type SampleDetail } from '../../common/api/contract';
 import { letterOfOption } from '../../common/camerabench/primitives';
@@ -31,6 +33,9 @@ interface Props {
   onSaved: (revision: Revision) => void;
   onTextChange?: (text: string) => void;
 }
+
+/** A pause in typing this long saves the chain (one revision per pause, not per keystroke). */
+export const AUTOSAVE_IDLE_MS = 5_000;
 
 const FIELDS: Array<{ key: keyof ChainFields; label: string; rows: number }> = [
   { key: 'observation', label: 'observation', rows: 6 },
@@ -65,6 +70,7 @@ export const ChainEditor = forwardRef<ChainEditorHandle, Props>(function ChainEd
     const head = sample.head;
     if (loadedSampleId.current !== sample.id) {
       loadedSampleId.current = sample.id;
+      saveLeftBehind();
       setStack(createUndoStack(stateOfText(head?.text ?? '')));
       setBase({ text: head?.text ?? '', revisionId: head?.id ?? null });
       setSaveState('clean');
@@ -140,6 +146,44 @@ export const ChainEditor = forwardRef<ChainEditorHandle, Props>(function ChainEd
     }
     return saveText(text, base.revisionId);
   }, [isDirty, saveState, newer, saveText, text, base.revisionId, notify]);
+
+  useEffect(() => {
+    if (!isDirty || saveState !== 'dirty' || newer !== null) return;
+    const timer = setTimeout(() => void save(), AUTOSAVE_IDLE_MS);
+    return () => clearTimeout(timer);
+  }, [text, isDirty, saveState, newer, save]);
+
+  // Unsaved text, for saving it when the editor leaves its sample (another sample, another tab).
+  // Kept as of the last render: when a sample switch runs the effect above, this still holds the
+  // sample being left. Not while a save is under way (it would save twice) or in a conflict
+  // (the person decides).
+  const unsaved = useRef<{ sampleId: number; text: string; parentRevisionId: number | null } | null>(null);
+  useEffect(() => {
+    unsaved.current = isDirty && (saveState === 'dirty' || saveState === 'error') && newer === null
+      ? { sampleId: sample.id, text, parentRevisionId: base.revisionId }
+      : null;
+  });
+  function saveLeftBehind(): void {
+    const left = unsaved.current;
+    unsaved.current = null;
+    if (left === null) return;
+    client.call('sample.saveChain', { id: left.sampleId, text: left.text, parentRevisionId: left.parentRevisionId }).then(
+      () => notify('info', `Your edit of sample ${left.sampleId} was saved as you left it.`),
+      (error: unknown) => notify('error', `Your edit of sample ${left.sampleId} was not saved: ${errorMessage(error)}`),
+    );
+  }
+  useEffect(() => () => saveLeftBehind(), []);
+
+  // Closing the window or reloading with unsaved text asks first (the Electron host shows the question).
+  useEffect(() => {
+    if (!isDirty) return;
+    const guard = (event: BeforeUnloadEvent) => {
+      event.preventDefault();
+      event.returnValue = '';
+    };
+    window.addEventListener('beforeunload', guard);
+    return () => window.removeEventListener('beforeunload', guard);
+  }, [isDirty]);
 
   const pickOption = useCallback((index: number) => {
     const letter = letters[index];

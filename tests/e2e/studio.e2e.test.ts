@@ -224,6 +224,29 @@ describe('the studio in Chromium', () => {
     }
   });
 
+  it('saves an edit after a pause in typing, and an edit left behind when the Library opens', async () => {
+    const sampleUrl = `${server.url}#/review/3`;
+    await page.goto(sampleUrl);
+    const think = page.getByTestId('field-think');
+    await think.waitFor();
+    const revisions = page.getByTestId('history-panel').locator('.revision');
+    await expect.poll(() => revisions.count()).toBeGreaterThan(0);
+    const before = await revisions.count();
+    await think.fill('Saved by itself after a pause in typing.');
+    await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('unsaved changes');
+    // No key pressed: the pause saves it.
+    await expect.poll(() => page.getByTestId('save-state').textContent(), { timeout: 20_000 }).toBe('Saved');
+    await expect.poll(() => revisions.count()).toBe(before + 1);
+    // Typed, then straight to the Library: the editor saves what it leaves behind.
+    await think.fill('Left behind on the way to the Library.');
+    await page.goto(`${server.url}#/library`);
+    await expect.poll(() => page.locator('.toast').allTextContents()).toContainEqual(expect.stringContaining('saved as you left it'));
+    await page.goto(sampleUrl);
+    await page.reload();
+    await expect.poll(() => page.getByTestId('field-think').inputValue(), { timeout: 20_000 }).toBe('Left behind on the way to the Library.');
+    await expect.poll(() => revisions.count()).toBe(before + 2);
+  });
+
   it('imports JSON files dropped on the page', async () => {
     await page.keyboard.press('Alt+1');
     await expect.poll(() => page.getByTestId('library-total').textContent()).toMatch(/^\d+ samples?$/);
