@@ -24,7 +24,26 @@ const nodeModule = {
   logLevel: 'warning',
 };
 
+/** A CommonJS bundle for Node, with a .cjs name (the CLI, worker threads). */
+const nodeCommonJs = {
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  external: nodeModule.external,
+  outExtension: { '.js': '.cjs' },
+  sourcemap: 'linked',
+  // Modules that find files next to themselves (createRequire(import.meta.url)) get the bundle's URL.
+  banner: { js: "const __frustumImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  define: { 'import.meta.url': '__frustumImportMetaUrl' },
+  logLevel: 'warning',
+};
+
 await buildCli('dist/cli');
+
+// Worker threads, found at run time as dist/workers/NAME.cjs (backend/packageRoot.ts workerScript).
+rmSync(new URL('../dist/workers', import.meta.url), { recursive: true, force: true });
+await build({ ...nodeCommonJs, entryPoints: { import: 'backend/formats/importWorker.ts' }, outdir: 'dist/workers' });
 
 /**
  * The CLI, as CommonJS: dist/cli/index.cjs (commander and the command table), one file per
@@ -57,19 +76,7 @@ async function buildCli(outdir) {
       }));
     },
   });
-  const cjs = {
-    bundle: true,
-    format: 'cjs',
-    platform: 'node',
-    target: 'node20',
-    external: nodeModule.external,
-    outExtension: { '.js': '.cjs' },
-    sourcemap: 'linked',
-    // Modules that find files next to themselves (createRequire(import.meta.url)) get the bundle's URL.
-    banner: { js: "const __frustumImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-    define: { 'import.meta.url': '__frustumImportMetaUrl' },
-    logLevel: 'warning',
-  };
+  const cjs = nodeCommonJs;
   await build({ ...cjs, entryPoints: { errors: errorsModule }, outdir });
   await build({ ...cjs, entryPoints: { index: 'main/cli/index.ts' }, outdir, plugins: [external(false)] });
   const commands = readdirSync(commandsDir).filter((name) => name.endsWith('.ts') && !name.endsWith('.test.ts'));

@@ -299,6 +299,32 @@ describe('stats and import', () => {
     expect((await client.call('project.info', {})).sampleCount).toBe(STUDIO_SAMPLES + 1);
     expect(events.filter((entry) => entry.event === 'job.finished').map((entry) => (entry.payload as { error: string | null }).error)).toEqual([expect.any(String), null]);
   });
+
+  it('keeps answering while a large drop imports on its worker thread, and reports progress as it goes', async () => {
+    const { client, events } = open();
+    const records = JSON.stringify(Array.from({ length: 20_000 }, (_, index) => ({
+      problem_id: `big${index}`, problem: `Does the camera pan left? (${index})`, data_type: 'video', problem_type: 'multiple choice',
+      options: ['A. No', 'B. Yes'], answer: '<answer>A</answer>', videos: [`video/big${index % 50}.mp4`],
+    })));
+    // Timer turns land in the event list between the import's progress events only if this
+    // thread is free while the import runs (on this thread they would all wait for its end).
+    const ticker = setInterval(() => events.push({ event: 'tick', payload: null }), 1);
+    try {
+      const importing = client.call('import.files', { files: [{ name: 'big.json', content: records }] });
+      expect((await client.call('project.info', {})).sampleCount).toBe(STUDIO_SAMPLES);
+      expect(await importing).toMatchObject({ samplesAdded: 20_000 });
+    } finally {
+      clearInterval(ticker);
+    }
+    expect((await client.call('project.info', {})).sampleCount).toBe(STUDIO_SAMPLES + 20_000);
+    const firstProgress = events.findIndex((entry) => {
+      const payload = entry.payload as { done?: number; total?: number } | null;
+      return entry.event === 'job.progress' && payload !== null && payload.done! > 0 && payload.done! < payload.total!;
+    });
+    const finished = events.findIndex((entry) => entry.event === 'job.finished');
+    expect(firstProgress).toBeGreaterThan(-1);
+    expect(events.slice(firstProgress, finished).some((entry) => entry.event === 'tick')).toBe(true);
+  });
 });
 
 describe('the door', () => {

@@ -26,7 +26,7 @@ import {
 } from '../../db/samples';
 import { refreshSearchIndex, revisionsOf } from '../../db/chains';
 import { clipsInSeveralSplits, projectCounts } from '../../db/stats';
-import { importFiles } from '../formats/importFiles';
+import { importFilesInWorker } from '../formats/importInWorker';
 import { createFrameCache, parseStoredProbe, type FrameCache } from '../media';
 import { analyzeProjectClip } from './analyzeClip';
 import { dispatch, type CallOutcome, type DispatchOptions } from './dispatch';
@@ -366,12 +366,12 @@ export function openStudio(options: StudioOptions): Studio {
       emit('job.progress', { jobId, kind: 'import', done: 0, total: 1, message: `importing ${paths.length} file(s)` });
       let report;
       try {
-        report = importFiles(db, paths, {
-          format: request.format ?? 'auto',
+        // On a worker thread: the host keeps answering, and progress reaches the page as it happens.
+        report = await importFilesInWorker(
           // Dropped files have no folder of their own: look for clips beside the project.
-          videosDir: dirname(options.projectPath),
-          onProgress: (done, total) => emit('job.progress', { jobId, kind: 'import', done, total, message: 'importing records' }),
-        });
+          { projectPath: options.projectPath, paths, options: { format: request.format ?? 'auto', videosDir: dirname(options.projectPath) } },
+          (done, total) => emit('job.progress', { jobId, kind: 'import', done, total, message: 'importing records' }),
+        );
       } catch (error) {
         // Problems name the temporary copy; people know the file by the name they dropped.
         const message = error instanceof Error ? error.message.replaceAll(`${folder}/`, '').replace(/(^|\s)\d+\//g, '$1') : String(error);

@@ -10,11 +10,11 @@
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { ApiError, type ApiErrorCode, type EventName } from '../../common/api/contract';
 import { clientFrame, TOKEN_PARAMETER, WEB_SOCKET_PATH, type ServerFrame } from '../../common/api/wire';
 import { UsageError } from '../../common/errors';
+import { packageRoot } from '../../backend/packageRoot';
 import type { MediaFile, MediaUrls } from '../../backend/studio/media';
 import { openStudio, type Studio } from '../../backend/studio/studio';
 import {
@@ -63,23 +63,6 @@ interface WebSocket {
 
 /** Largest WebSocket message: import.files carries whole dataset files (the contract allows 512 MiB each). */
 const MAX_MESSAGE_BYTES = 1024 * 1024 * 1024;
-
-/** The folder holding package.json: above dist/cli/commands/ when bundled, main/web/ when run from source. */
-export function packageRoot(): string {
-  let folder = dirname(fileURLToPath(import.meta.url));
-  for (let depth = 0; depth < 6; depth++) {
-    const manifest = join(folder, 'package.json');
-    if (existsSync(manifest)) {
-      try {
-        if ((JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'frustum') return folder;
-      } catch {
-        // not ours; keep looking
-      }
-    }
-    folder = dirname(folder);
-  }
-  return process.cwd();
-}
 
 function statusOf(code: ApiErrorCode): number {
   switch (code) {
