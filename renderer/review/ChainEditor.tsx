@@ -3,7 +3,7 @@
 // and saving as revisions that show "Saved" only once the host has committed them. Nothing
 // typed is left behind: edits save themselves after a pause, when the editor leaves the sample,
 // and closing the window with unsaved text asks first.
-import { forwardRef, useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState } from 'react';
+import { forwardRef, useCallback, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, type Contradiction, type Revision, type SampleDetail } from '../../common/api/contract';
 import { letterOfOption } from '../../common/camerabench/primitives';
 import { lintChain, type LintIssue } from '../../common/ota/lint';
@@ -154,12 +154,14 @@ export const ChainEditor = forwardRef<ChainEditorHandle, Props>(function ChainEd
   }, [text, isDirty, saveState, newer, save]);
 
   // Unsaved text, for saving it when the editor leaves its sample (another sample, another tab).
-  // Kept as of the last render: when a sample switch runs the effect above, this still holds the
-  // sample being left. Not while a save is under way (it would save twice) or in a conflict
-  // (the person decides).
+  // Kept as of the last commit (a layout effect: set before anything can unmount the editor),
+  // and not on the render that brings another sample (its props are new, its text still the
+  // old one's): the sample switch in the effect above finds the sample being left here. Not
+  // while a save is under way (it would save twice) or in a conflict (the person decides).
   const unsaved = useRef<{ sampleId: number; text: string; parentRevisionId: number | null } | null>(null);
-  useEffect(() => {
-    unsaved.current = isDirty && (saveState === 'dirty' || saveState === 'error') && newer === null
+  useLayoutEffect(() => {
+    if (loadedSampleId.current !== sample.id) return;
+    unsaved.current = isDirty && saveState !== 'saving' && saveState !== 'conflict' && newer === null
       ? { sampleId: sample.id, text, parentRevisionId: base.revisionId }
       : null;
   });
