@@ -225,7 +225,9 @@ async function probeReadableFile(path: string, fileSize: number, ffprobeVersion:
   try {
     return await describeReadableFile(path, fileSize, ffprobeVersion, options, scanning);
   } finally {
+    // Called off, and gone (its process reaped) before the probe answers.
     speculation.abort();
+    await scanning?.catch(() => undefined);
   }
 }
 
