@@ -76,12 +76,11 @@ async function buildCli(outdir) {
       }));
     },
   });
-  const cjs = nodeCommonJs;
-  await build({ ...cjs, entryPoints: { errors: errorsModule }, outdir });
-  await build({ ...cjs, entryPoints: { index: 'main/cli/index.ts' }, outdir, plugins: [external(false)] });
+  await build({ ...nodeCommonJs, entryPoints: { errors: errorsModule }, outdir });
+  await build({ ...nodeCommonJs, entryPoints: { index: 'main/cli/index.ts' }, outdir, plugins: [external(false)] });
   const commands = readdirSync(commandsDir).filter((name) => name.endsWith('.ts') && !name.endsWith('.test.ts'));
   await build({
-    ...cjs,
+    ...nodeCommonJs,
     entryPoints: Object.fromEntries(commands.map((name) => [basename(name, '.ts'), `main/cli/commands/${name}`])),
     outdir: `${outdir}/commands`,
     plugins: [external(true)],

@@ -59,9 +59,14 @@ export function checkFfmpeg(result: ProcessResult, path: string, what: string): 
 
 /** Probes, turning a bad file into an InputError (for operations that need one good clip). */
 export async function requireProbe(path: string, signal?: AbortSignal, options: { isQuick?: boolean } = {}): Promise<ClipProbe> {
+  return (await requireProbeWithPackets(path, signal, options)).probe;
+}
+
+/** requireProbe, with the packet times when the probe scanned them (short clips, not quick probes). */
+export async function requireProbeWithPackets(path: string, signal?: AbortSignal, options: { isQuick?: boolean } = {}): Promise<{ probe: ClipProbe; timestamps?: number[] }> {
   const result = await probeClip(path, { signal, ...options });
   if (!result.ok) throw new InputError([{ file: path, reason: result.reason }]);
-  return result.probe;
+  return result;
 }
 
 /** Default deadline for decoding a whole clip: generous, but finite. */

@@ -8,10 +8,10 @@ import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { array, literal, number, object, string, type infer as Infer } from 'zod';
 import { InputError } from '../../common/errors';
-import { checkFfmpeg, exactFrameArguments, outputSize, runFfmpeg, scaleFilter, wholeClipTimeoutMs, type Size, type SizeRequest } from './decode';
+import { checkFfmpeg, exactFrameArguments, outputSize, requireProbeWithPackets, runFfmpeg, scaleFilter, wholeClipTimeoutMs, type Size, type SizeRequest } from './decode';
 import { fileIdentity, hashFile } from './hash';
 import { throwIfAborted } from './process';
-import { probeClip, scanPackets, type ClipProbe } from './probe';
+import { scanPackets, type ClipProbe } from './probe';
 
 /** A clip by path, optionally with what is already known about it (saves a probe and a hash). */
 export type ClipSource = string | { path: string; probe?: ClipProbe; contentHash?: string };
@@ -238,19 +238,6 @@ interface PreparedClip {
   folder: string;
 }
 
-interface Probed {
-  probe: ClipProbe;
-  /** Packet times, when the probe scanned them. */
-  timestamps?: number[];
-}
-
-/** The probe (and the packet times it scanned, if any), or an InputError naming the file. */
-async function probeOrThrow(path: string, signal?: AbortSignal): Promise<Probed> {
-  const result = await probeClip(path, { signal });
-  if (!result.ok) throw new InputError([{ file: path, reason: result.reason }]);
-  return result;
-}
-
 export function createFrameCache(options: FrameCacheOptions = {}): FrameCache {
   const root = options.root ?? defaultCacheRoot(options.projectPath);
   // Scrubbing asks for many frames of one clip: probe and hash it once per file version.
@@ -271,8 +258,8 @@ export function createFrameCache(options: FrameCacheOptions = {}): FrameCache {
     if (!pending) {
       pending = (async () => {
         // ffprobe runs in its own process while this one hashes the file.
-        const known: Probed | null = source.probe !== undefined ? { probe: source.probe } : null;
-        const [probed, hash] = await Promise.all([known ?? probeOrThrow(source.path, signal), source.contentHash ?? hashFile(source.path, { signal })]);
+        const known: { probe: ClipProbe; timestamps?: number[] } | null = source.probe !== undefined ? { probe: source.probe } : null;
+        const [probed, hash] = await Promise.all([known ?? requireProbeWithPackets(source.path, signal), source.contentHash ?? hashFile(source.path, { signal })]);
         const folder = join(root, CACHE_VERSION, hash.slice(0, 2), hash);
         // The probe's packet scan is the one timestampsOf would run next: not twice.
         const { timestamps } = probed;
