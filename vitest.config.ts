@@ -8,6 +8,9 @@ export default defineConfig({
     pool: 'forks',
     globalSetup: ['tests/support/globalSetup.ts'],
     testTimeout: 60_000,
+    // expect.poll waits on the browser tests' pages; 1 s (vitest's default) is short for a
+    // save and a reload on a loaded two-core CI machine. Nothing here is a timing assertion.
+    expect: { poll: { timeout: 10_000 } },
     hookTimeout: 60_000,
   },
 });

@@ -62,10 +62,14 @@ export function LibraryView({ route, setRoute }: { route: Route; setRoute: SetRo
   /** The input event behind the current query, for the bench's filter → rows painted timing. */
   const pendingInput = useRef<{ at: number; detail: string } | null>(null);
 
+  // The route as of now, not as of the render that made a callback: a debounced search must
+  // not bring back a sort or filter changed since.
+  const routeRef = useRef(route);
+  routeRef.current = route;
   const setFilter = useCallback((next: LibraryFilter, inputAt?: number, options?: { replace?: boolean }) => {
     if (inputAt !== undefined) pendingInput.current = { at: inputAt, detail: JSON.stringify(next) };
-    setRoute({ ...route, filter: cleanFilter(next) }, options);
-  }, [route, setRoute]);
+    setRoute({ ...routeRef.current, filter: cleanFilter(next) }, options);
+  }, [setRoute]);
 
   const fetchPage = useCallback((generation: number, page: number) => {
     setPages((state) => {
@@ -379,6 +383,11 @@ function FilterBar({ filter, facets, setFilter, views, onApplyView, onSaveView, 
   filterRef.current = filter;
   useEffect(() => setSearch(filter.search ?? ''), [filter.search]);
   const debounce = useRef<ReturnType<typeof setTimeout> | null>(null);
+  // A search still waiting when the Library closes (Enter opened Review) is dropped: firing later
+  // it would route back to the Library from wherever the person went.
+  useEffect(() => () => {
+    if (debounce.current) clearTimeout(debounce.current);
+  }, []);
   const onSearch = (value: string) => {
     setSearch(value);
     if (debounce.current) clearTimeout(debounce.current);
@@ -413,7 +422,12 @@ function FilterBar({ filter, facets, setFilter, views, onApplyView, onSaveView, 
         <input type="checkbox" checked={filter.hasContradiction === true} onChange={(event) => setFilter({ ...filter, hasContradiction: event.target.checked }, event.nativeEvent.timeStamp)} />
         contradictions
       </label>
-      {hasFilter && <button onClick={(event) => setFilter({}, event.nativeEvent.timeStamp)}>clear filters</button>}
+      {(hasFilter || search !== '') && <button onClick={(event) => {
+        // Clears a search still waiting in the debounce too.
+        if (debounce.current) clearTimeout(debounce.current);
+        setSearch('');
+        setFilter({}, event.nativeEvent.timeStamp);
+      }}>clear filters</button>}
       <span className="spacer" />
       <select aria-label="Saved views" value="" onChange={(event) => {
         const value = event.target.value;

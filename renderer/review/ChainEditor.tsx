@@ -32,6 +32,8 @@ interface Props {
   draft: string | null;
   onSaved: (revision: Revision) => void;
   onTextChange?: (text: string) => void;
+  /** While the next sample loads this editor stays on screen, but typing must not land in it. */
+  readOnly?: boolean;
 }
 
 /** A pause in typing this long saves the chain (one revision per pause, not per keystroke). */
@@ -50,7 +52,7 @@ interface Highlight {
   title: string;
 }
 
-export const ChainEditor = forwardRef<ChainEditorHandle, Props>(function ChainEditor({ sample, draft, onSaved, onTextChange }, ref) {
+export const ChainEditor = forwardRef<ChainEditorHandle, Props>(function ChainEditor({ sample, draft, onSaved, onTextChange, readOnly = false }, ref) {
   const client = useClient();
   const notify = useNotify();
   const [stack, setStack] = useState<UndoStack<EditorState>>(() => createUndoStack(stateOfText(sample.head?.text ?? '')));
@@ -285,11 +287,12 @@ export const ChainEditor = forwardRef<ChainEditorHandle, Props>(function ChainEd
             offset={offsets?.[field.key] ?? 0}
             highlights={highlights}
             inputRef={index === 0 ? firstFieldRef : undefined}
+            readOnly={readOnly}
             onChange={(value) => update(setField(editor, field.key, value), field.key)}
           />
         ))
       ) : (
-        <HighlightedField label="raw chain (does not split into the three tags)" name="raw" rows={12} value={editor.raw} offset={0} highlights={highlights} inputRef={firstFieldRef}
+        <HighlightedField label="raw chain (does not split into the three tags)" name="raw" rows={12} value={editor.raw} offset={0} highlights={highlights} inputRef={firstFieldRef} readOnly={readOnly}
           onChange={(value) => update({ mode: 'raw', raw: value }, 'raw')} />
       )}
 
@@ -337,7 +340,7 @@ function LintList({ issues }: { issues: LintIssue[] }) {
 }
 
 /** A textarea over a mirror that draws highlight marks at the same places in the text. */
-function HighlightedField({ label, name, rows, value, offset, highlights, inputRef, onChange }: {
+function HighlightedField({ label, name, rows, value, offset, highlights, inputRef, readOnly, onChange }: {
   label: string;
   name: string;
   rows: number;
@@ -345,6 +348,7 @@ function HighlightedField({ label, name, rows, value, offset, highlights, inputR
   offset: number;
   highlights: Highlight[];
   inputRef?: React.Ref<HTMLTextAreaElement>;
+  readOnly: boolean;
   onChange: (value: string) => void;
 }) {
   const mirrorRef = useRef<HTMLDivElement>(null);
@@ -372,6 +376,7 @@ function HighlightedField({ label, name, rows, value, offset, highlights, inputR
           data-testid={`field-${name}`}
           rows={rows}
           value={value}
+          readOnly={readOnly}
           spellCheck
           onChange={(event) => onChange(event.target.value)}
           onScroll={(event) => {

@@ -279,7 +279,7 @@ function ReviewSample({ sample, targetId, reloadSample, ids, unreviewedIds, rout
 
   const draft = analysis?.drafts[String(sample.id)] ?? null;
   return (
-    <div className={isLoadingNext ? 'review loading-next' : 'review'}>
+    <div className={isLoadingNext ? 'review loading-next' : 'review'} data-sample-id={sample.id} aria-busy={isLoadingNext}>
       <div className="review-head">
         <button onClick={() => void previous()} title="Previous sample (P)" disabled={position <= 0}>◀</button>
         <span className="position" data-testid="position">{position >= 0 ? `${(position + 1).toLocaleString()} / ${ids.length.toLocaleString()}` : `— / ${ids.length.toLocaleString()}`}</span>
@@ -324,7 +324,7 @@ function ReviewSample({ sample, targetId, reloadSample, ids, unreviewedIds, rout
           {clip && <LabelsPanel clipId={clip.id} />}
         </div>
         <div className="review-right">
-          <ChainEditor ref={editorRef} sample={sample} draft={draft} onSaved={reloadSample} onTextChange={setEditorText} />
+          <ChainEditor ref={editorRef} sample={sample} draft={draft} onSaved={reloadSample} onTextChange={setEditorText} readOnly={isLoadingNext} />
           {isHistoryOpen && (
             <HistoryPanel sampleId={sample.id} headId={sample.head?.id ?? null} currentText={editorText} revisionCount={sample.revisionCount} onRestored={reloadSample} />
           )}

@@ -20,6 +20,17 @@ let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
 
+/** Opens a sample by its address and waits until Review shows it (not the one before it). */
+async function openSample(view: Page, id: number): Promise<void> {
+  await view.goto(`${server.url}#/review/${id}`);
+  await view.locator(`.review[data-sample-id="${id}"][aria-busy="false"]`).waitFor();
+}
+
+/** The Library filter in the address, once the debounced search has gone out. */
+function routeFilter(): Promise<string> {
+  return page.evaluate(() => new URLSearchParams(location.hash.split('?')[1] ?? '').get('filter') ?? '');
+}
+
 function stats(): { samples: { byStatus: Record<string, number> } } & Record<string, unknown> {
   return JSON.parse(execFileSync(process.execPath, [join(ROOT, 'bin', 'frustum.js'), 'stats', project, '--json'], { encoding: 'utf8' }));
 }
@@ -33,6 +44,8 @@ beforeAll(async () => {
   server = await serveStudio(project);
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  // A step that cannot happen fails naming its locator, well inside the test's own timeout.
+  page.setDefaultTimeout(15_000);
   page.on('pageerror', (error) => pageErrors.push(error.message));
   page.on('console', (message) => {
     if (message.type() === 'error') pageErrors.push(message.text());
@@ -90,9 +103,22 @@ describe('the studio in Chromium', () => {
     await page.getByLabel('Saved views').selectOption('pan left');
     await expect.poll(() => page.getByTestId('library-total').textContent()).toBe('4 samples');
     await page.getByRole('button', { name: 'clear filters' }).click();
+    await expect.poll(() => page.getByTestId('library-total').textContent()).toBe('60 samples');
     await page.locator('#library-search').fill('clockwise');
+    await expect.poll(routeFilter).toBe('{"search":"clockwise"}');
     await expect.poll(() => page.getByTestId('library-total').textContent()).toMatch(/^([1-9]|[1-5]\d) samples?$/);
     await page.locator('#library-search').fill('');
+    await expect.poll(routeFilter).toBe('');
+    await expect.poll(() => page.getByTestId('library-total').textContent()).toBe('60 samples');
+    // A search still waiting (debounced) when Enter opens Review is dropped, never applied later
+    // from Review, where it used to route back to the Library.
+    await page.locator('#library-search').fill('tilt');
+    await page.getByTestId('library-rows').focus();
+    await page.keyboard.press('Enter');
+    await page.locator('.review[data-sample-id="1"]').waitFor();
+    await page.waitForTimeout(500);
+    expect(await page.evaluate(() => location.hash)).toBe('#/review/1');
+    await page.keyboard.press('Alt+1');
     await expect.poll(() => page.getByTestId('library-total').textContent()).toBe('60 samples');
   });
 
@@ -198,10 +224,7 @@ describe('the studio in Chromium', () => {
   it('shows a newer save from another window instead of overwriting it', async () => {
     const other = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     try {
-      const sampleUrl = `${server.url}#/review/2`;
-      await page.goto(sampleUrl);
-      await other.goto(sampleUrl);
-      for (const view of [page, other]) await view.getByTestId('field-think').waitFor();
+      for (const view of [page, other]) await openSample(view, 2);
       // An untouched editor follows the other window's save silently.
       await other.getByTestId('field-think').fill('Saved first, from the other window.');
       await other.keyboard.press('Control+s');
@@ -226,9 +249,8 @@ describe('the studio in Chromium', () => {
 
   it('saves an edit after a pause in typing, and an edit left behind when the Library opens', async () => {
     const sampleUrl = `${server.url}#/review/3`;
-    await page.goto(sampleUrl);
+    await openSample(page, 3);
     const think = page.getByTestId('field-think');
-    await think.waitFor();
     const revisions = page.getByTestId('history-panel').locator('.revision');
     await expect.poll(() => revisions.count()).toBeGreaterThan(0);
     const before = await revisions.count();
