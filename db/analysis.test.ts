@@ -60,6 +60,8 @@ describe('clip analyses', () => {
     const analysis = loadClipAnalysis(db, 1);
     expect(clipAnalysis.parse(analysis)).toEqual(analysis);
     expect(analysis).toMatchObject({ analyzer: 'frustum-analyzer 1', frameStride: 3, scores: { Pan_Right: 0.97 } });
+    // A reading from before lens estimates used the lens it was given.
+    expect(analysis?.lens).toEqual({ fovDegrees: 60, source: 'given' });
     expect(analysis!.timeline).toHaveLength(15);
     expect(Object.keys(analysis!.timeline[0]!).sort()).toEqual(['frame', 'panDegreesPerSecond', 'parallax', 'rollDegreesPerSecond', 'shake', 'tiltDegreesPerSecond', 'time', 'translationPercent', 'zoomPerSecond']);
     expect(analysis!.segments).toEqual([{ firstFrame: 1, lastFrame: 16, startSeconds: 0, endSeconds: 2, primitive: 'Pan_Right' }]);

@@ -102,13 +102,16 @@ export interface AnalyzerIdentity {
 // 2: rotation+zoom separated from travel by a depth-ordered fit (common/motion/travel.ts).
 // 3: readings whose depths put the top of the frame nearest pay for it; dolly in/out always
 //    compete; 9 × 9 tracking windows.
-export const CURRENT_ANALYZER: Readonly<AnalyzerIdentity> = { name: ANALYZER_MODEL_NAME, version: '3' };
+// 4: the field of view is read from the clip unless given (settings fovDegrees 'auto'); pan,
+//    tilt and shake are scored in a 60° lens's degrees.
+export const CURRENT_ANALYZER: Readonly<AnalyzerIdentity> = { name: ANALYZER_MODEL_NAME, version: '4' };
 
 /** What the reading depends on besides the clip and the analyzer. */
 export interface AnalysisSettings {
   fps: number;
   width: number;
-  fovDegrees: number;
+  /** Horizontal field of view in degrees, or 'auto': read from each clip. */
+  fovDegrees: number | 'auto';
 }
 
 export interface ClipAnalysisRecord {
@@ -151,11 +154,12 @@ const storedSegment = looseObject({
   zoomPerSecond: finite, driftPercentX: finite, driftPercentY: finite, translationPercent: finite, parallax: finite,
 });
 const storedSummary = looseObject({
-  durationSeconds: finite, frameCount: finite, fps: finite, width: finite, height: finite, fovDegrees: finite,
+  durationSeconds: finite, frameCount: finite, fps: finite, width: finite, height: finite, fovDegrees: finite.positive(),
+  fovSource: zodEnum(['given', 'estimated', 'default']).optional(),
   panDegreesPerSecond: finite, tiltDegreesPerSecond: finite, rollDegreesPerSecond: finite, zoomPerSecond: finite,
   parallax: finite, shakeDegrees: finite, meanTrackCount: finite, meanInlierRatio: finite, unmeasuredPairs: finite,
 });
-const storedSettings = object({ fps: finite.positive(), width: finite.positive(), fovDegrees: finite.positive() });
+const storedSettings = object({ fps: finite.positive(), width: finite.positive(), fovDegrees: union([finite.positive(), literal('auto')]) });
 
 interface AnalysisRow {
   id: number;
@@ -327,6 +331,8 @@ export function loadClipAnalysis(db: ReadableDB, clipId: number): ClipAnalysis |
     analyzer: `${stored.analyzer.name} ${stored.analyzer.version}`,
     createdAt: stored.createdAt,
     frameStride: stored.clipFps / stored.settings.fps,
+    // Readings from before the estimate (analyzer 3 and older) always used the lens they were given.
+    lens: { fovDegrees: reading.summary.fovDegrees, source: reading.summary.fovSource ?? 'given' },
     scores: { ...reading.scores },
     timeline: reading.timeline.map((point) => ({
       frame: point.frame,

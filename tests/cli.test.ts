@@ -127,6 +127,11 @@ describe('frustum', () => {
     // Other settings are another reading; going back to the first settings reuses the stored one.
     expect(frustumJson<Analyzed>(['analyze', project, '--fps', '6']).json.clips).toMatchObject({ analyzed: 2, reused: 0 });
     expect(frustumJson<Analyzed>(['analyze', project]).json.clips).toMatchObject({ analyzed: 0, reused: 2 });
+    // A given lens is a setting too; 'auto' (the default) reads it from each clip.
+    expect(frustumJson<Analyzed>(['analyze', project, '--fov', '45']).json.clips).toMatchObject({ analyzed: 2, reused: 0 });
+    expect(frustumJson<Analyzed>(['analyze', project, '--fov', 'auto']).json.clips).toMatchObject({ analyzed: 0, reused: 2 });
+    const badFov = frustum(['analyze', project, '--fov', 'wide']);
+    expect([badFov.code, badFov.stderr]).toEqual([2, expect.stringContaining("--fov must be 'auto' or degrees")]);
 
     type Validated = { ok: boolean; errors: number; findings: Array<{ file: string; record: number; code: string; section: string; start: number; end: number; kind: string; message: string; clip: string }> };
     const validated = frustumJson<Validated>(['validate', project, sft]);

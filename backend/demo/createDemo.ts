@@ -7,7 +7,6 @@ import { ProjectError } from '../../common/errors';
 import { createProject } from '../../db/connection';
 import { importFiles, type ImportReport } from '../formats/importFiles';
 import { probeProjectClips, type ProjectProbeReport } from '../media/probeProject';
-import { DEFAULT_FOV_DEGREES } from '../../common/motion/geometry';
 import { ANALYSIS_DEFAULTS, analyzeProject, type ProjectAnalysisReport } from '../motion/analyze';
 import { synthesize, type SynthReport } from '../motion/synth/synthesize';
 
@@ -72,7 +71,7 @@ export async function createDemo(options: DemoOptions): Promise<DemoReport> {
     // never replace the imported chains, so the curated text stays the head.
     options.onStep?.('analyzing clips');
     const analyzed = await analyzeProject(db, {
-      settings: { fps: ANALYSIS_DEFAULTS.fps, width: ANALYSIS_DEFAULTS.width, fovDegrees: DEFAULT_FOV_DEGREES },
+      settings: { fps: ANALYSIS_DEFAULTS.fps, width: ANALYSIS_DEFAULTS.width, fovDegrees: 'auto' },
     });
     return {
       project,

@@ -4,7 +4,6 @@
 // other's readings. Drafts are not written as revisions here: the studio offers them from the
 // stored reading ("insert analyzer draft"), and a person decides.
 import { ApiError } from '../../common/api/contract';
-import { DEFAULT_FOV_DEGREES } from '../../common/motion/geometry';
 import { CURRENT_ANALYZER, findClipAnalysis, saveClipAnalysis } from '../../db/analysis';
 import type { WritableDB } from '../../db/connection';
 import { clipById } from '../../db/samples';
@@ -17,7 +16,7 @@ export async function analyzeProjectClip(db: WritableDB, clipId: number, signal?
     throw new ApiError('unavailable', `clip ${clip.name} is ${clip.media_status}; relink it before analyzing`);
   }
   const path = clip.file_path;
-  const settings = { fps: ANALYSIS_DEFAULTS.fps, width: ANALYSIS_DEFAULTS.width, fovDegrees: DEFAULT_FOV_DEGREES };
+  const settings = { fps: ANALYSIS_DEFAULTS.fps, width: ANALYSIS_DEFAULTS.width, fovDegrees: 'auto' as const };
   const analyzer = CURRENT_ANALYZER;
   let identity;
   try {

@@ -144,6 +144,8 @@ export const clipAnalysis = object({
   createdAt: string(),
   /** Frames of the clip per sampled frame of the timeline (timeline.frame × stride = clip frame). */
   frameStride: number().positive(),
+  /** The horizontal field of view the reading used, and where it came from (common/motion/fieldOfView). */
+  lens: object({ fovDegrees: number().positive(), source: zodEnum(['given', 'estimated', 'default']) }),
   scores: record(string(), number()),
   timeline: array(motionTimelinePoint),
   segments: array(object({

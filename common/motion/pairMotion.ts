@@ -66,7 +66,7 @@ const GAIN_HALF = 0.05;
  * homography) speeds convergence; the fit is the same from zero for the small motions between
  * sampled frames.
  */
-export function fitRotationZoom(correspondences: readonly Correspondence[], camera: CameraModel, initial?: RotationZoom): RotationZoom {
+export function fitRotationZoom(correspondences: readonly Correspondence[], camera: CameraModel, initial?: RotationZoom, maxIterations = 12): RotationZoom {
   let parameters = initial ? [initial.pan, initial.tilt, initial.roll, Math.log(initial.zoom)] : [0, 0, 0, 0];
   if (correspondences.length < 3) return toMotion(parameters);
   const step = 1e-6;
@@ -86,7 +86,7 @@ export function fitRotationZoom(correspondences: readonly Correspondence[], came
       outY[point * stride + offset] = to.y - predicted.y;
     }
   };
-  for (let iteration = 0; iteration < 12; iteration += 1) {
+  for (let iteration = 0; iteration < maxIterations; iteration += 1) {
     fill(rotationZoomHomography(toMotion(parameters), camera), residualX, residualY, 0, 1);
     for (let point = 0; point < count; point += 1) magnitudes[point] = Math.hypot(residualX[point]!, residualY[point]!);
     const huber = Math.max(NOISE_PIXELS * 2, 1.5 * median(magnitudes));

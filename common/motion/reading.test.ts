@@ -4,7 +4,8 @@ import { evaluateScoreFile, type CameraBenchScoreFile } from '../metrics/camerab
 import { lintChain } from '../ota/lint';
 import { CAMERABENCH_OPTIONS, draftChain } from './draft';
 import { estimatePairMotion, type PairMotion } from './pairMotion';
-import { readMotion, type MotionReading } from './reading';
+import { cameraModel } from './geometry';
+import { lensFactor, readMotion, type MotionReading } from './reading';
 import { buildScoreFiles } from './scoreFiles';
 import { syntheticCorrespondences, type KnownMotion } from './testScenes';
 
@@ -109,6 +110,21 @@ describe('scores', () => {
     expect(reading.scores.Pan_Right).toBeGreaterThan(0.5);
     const segments = reading.segments.map((segment) => [segment.primitive, segment.firstFrame, segment.lastFrame]);
     expect(segments).toEqual([['still', 1, 13], ['Pan_Right', 13, 25]]);
+  });
+
+  test("a long lens's slow pan that sweeps the picture as fast is the same pan; its rates stay in its own degrees", () => {
+    const camera = cameraModel(320, 180, 20);
+    const pan = 0.75 / lensFactor(20);
+    const pairs = Array.from({ length: 24 }, (_, pair) => estimatePairMotion(syntheticCorrespondences({ pan }, { camera, seed: pair + 1 }).correspondences, camera));
+    const reading = readMotion({ pairs, fps: FPS, width: 320, height: 180, fovDegrees: 20 });
+    const wide = readings.get('Pan_Right')!;
+    expect(lensFactor(60)).toBeCloseTo(1, 12);
+    expect(lensFactor(20)).toBeCloseTo(3.27, 2);
+    expect(reading.timeline[0]!.panDegreesPerSecond).toBeCloseTo(6 / lensFactor(20), 1);
+    expect(reading.evidence.Pan_Right / wide.evidence.Pan_Right).toBeCloseTo(1, 1);
+    expect(reading.scores.Pan_Right).toBeGreaterThan(0.9);
+    // Read as if through the 60° lens, the same turn is a third as fast: barely a pan.
+    expect(readMotion({ pairs, fps: FPS, width: 320, height: 180, fovDegrees: 60 }).scores.Pan_Right).toBeLessThan(0.7);
   });
 
   test('the timeline has one point per pair with rates in degrees per second', () => {

@@ -2,7 +2,7 @@
 // and a score in [0, 1] for each of the 15 CameraBench primitives (DESIGN.md "Evaluation
 // protocols": a model with probabilities submits P(Yes); these scores play that part).
 import { PRIMITIVES, type Primitive } from '../camerabench/primitives';
-import { quantile } from './geometry';
+import { DEFAULT_FOV_DEGREES, quantile } from './geometry';
 import type { PairMotion, Vector3 } from './pairMotion';
 
 export interface TimelinePoint {
@@ -29,7 +29,7 @@ export interface TimelinePoint {
    */
   translationComponentsPercent?: Vector3;
   parallax: number;
-  /** Rotation jitter of this pair around the local mean, degrees. */
+  /** Rotation jitter of this pair around the local mean, degrees (pan and tilt in a 60° lens's: see lensFactor). */
   shake: number;
   inlierRatio: number;
   trackCount: number;
@@ -65,6 +65,8 @@ export interface MotionSummary {
   width: number;
   height: number;
   fovDegrees: number;
+  /** Where fovDegrees came from: given by the caller, estimated from the clip, or the default when the clip could not tell. */
+  fovSource?: FovSource;
   /** Means over the clip. */
   panDegreesPerSecond: number;
   tiltDegreesPerSecond: number;
@@ -72,7 +74,7 @@ export interface MotionSummary {
   zoomPerSecond: number;
   /** Median parallax over pairs with motion. */
   parallax: number;
-  /** RMS rotation jitter, degrees per sampled frame. */
+  /** RMS rotation jitter, degrees per sampled frame (pan and tilt in a 60° lens's: see lensFactor). */
   shakeDegrees: number;
   meanTrackCount: number;
   meanInlierRatio: number;
@@ -82,12 +84,14 @@ export interface MotionSummary {
 
 export interface MotionReading {
   scores: Record<Primitive, number>;
-  /** Per primitive, the strongest 1-second windowed evidence in its units (deg/s, %/s, …). */
+  /** Per primitive, the strongest 1-second windowed evidence in its units (deg/s, pan and tilt in a 60° lens's; %/s; …). */
   evidence: Record<Primitive, number>;
   timeline: TimelinePoint[];
   segments: MotionSegment[];
   summary: MotionSummary;
 }
+
+export type FovSource = 'given' | 'estimated' | 'default';
 
 export interface ReadingInput {
   pairs: readonly (PairMotion | null)[];
@@ -95,6 +99,7 @@ export interface ReadingInput {
   width: number;
   height: number;
   fovDegrees: number;
+  fovSource?: FovSource;
 }
 
 /**
@@ -152,7 +157,19 @@ interface PairEvidence {
   roll: number;
 }
 
-function evidenceOf(point: TimelinePoint): PairEvidence {
+/**
+ * How much further the picture moves for a degree of pan or tilt than through the 60° lens the
+ * thresholds were set with: the focal length over that lens's. Pan and tilt evidence and shake
+ * count in the 60° lens's degrees, so a long lens's slow turn that sweeps the picture as fast
+ * scores as the same pan (a viewer judges the picture's motion; a crop sliding over a still has
+ * no lens at all). Roll turns the picture the same whatever the lens.
+ */
+export function lensFactor(fovDegrees: number): number {
+  const halfAngle = (fov: number) => (fov * Math.PI) / 360;
+  return Math.tan(halfAngle(DEFAULT_FOV_DEGREES)) / Math.tan(halfAngle(fovDegrees));
+}
+
+function evidenceOf(point: TimelinePoint, lens: number): PairEvidence {
   const weight = travelWeight(point.parallax);
   const travel = point.translation ?? { x: 0, y: 0, z: 0 };
   const speed = point.translationPercent * weight;
@@ -167,8 +184,8 @@ function evidenceOf(point: TimelinePoint): PairEvidence {
     pedestal: ownShare(travel, 'y') * (components === undefined ? -speed * travel.y : -weight * components.y),
     truck: ownShare(travel, 'x') * (components === undefined ? speed * travel.x : weight * components.x),
     zoom: Math.log(point.zoomPerSecond),
-    pan: point.panDegreesPerSecond,
-    tilt: point.tiltDegreesPerSecond,
+    pan: point.panDegreesPerSecond * lens,
+    tilt: point.tiltDegreesPerSecond * lens,
     roll: point.rollDegreesPerSecond,
   };
 }
@@ -207,7 +224,8 @@ const SIGNED: Record<Exclude<Primitive, 'Static'>, { key: keyof PairEvidence; si
 
 export function buildTimeline(input: ReadingInput): TimelinePoint[] {
   const { fps, width } = input;
-  const rotations = input.pairs.map((pair) => (pair === null ? null : [pair.rotation.pan, pair.rotation.tilt, pair.rotation.roll].map(degrees)));
+  const lens = lensFactor(input.fovDegrees);
+  const rotations = input.pairs.map((pair) => (pair === null ? null : [pair.rotation.pan * lens, pair.rotation.tilt * lens, pair.rotation.roll].map(degrees)));
   const jitter = highPass(rotations);
   const points: TimelinePoint[] = [];
   // Pitch from the first frame, radians (the clip is taken to start level): see levelRoll.
@@ -281,7 +299,8 @@ function windowMeans(values: readonly number[], window: number): number[] {
 
 export function readMotion(input: ReadingInput): MotionReading {
   const timeline = buildTimeline(input);
-  const evidenceSeries = timeline.map(evidenceOf);
+  const lens = lensFactor(input.fovDegrees);
+  const evidenceSeries = timeline.map((point) => evidenceOf(point, lens));
   const window = Math.round(input.fps);
   const evidence = {} as Record<Primitive, number>;
   const scores = {} as Record<Primitive, number>;
@@ -317,6 +336,7 @@ function summarize(input: ReadingInput, timeline: readonly TimelinePoint[]): Mot
     width: input.width,
     height: input.height,
     fovDegrees: input.fovDegrees,
+    ...(input.fovSource ? { fovSource: input.fovSource } : {}),
     panDegreesPerSecond: mean(timeline.map((point) => point.panDegreesPerSecond)),
     tiltDegreesPerSecond: mean(timeline.map((point) => point.tiltDegreesPerSecond)),
     rollDegreesPerSecond: mean(timeline.map((point) => point.rollDegreesPerSecond)),

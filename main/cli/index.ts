@@ -121,7 +121,7 @@ program
   .argument('<targets...>', 'a project (.frustum) or clip files')
   .option('--scores <dir>', 'project: write CameraBench score files per primitive')
   .option('--force', 'project: analyze every clip again, even where a stored reading of the same content and settings exists')
-  .option('--fov <degrees>', 'horizontal field of view (default 60)')
+  .option('--fov <degrees>', "horizontal field of view in degrees, or 'auto' to read it from each clip's turns (default auto; 60 where a clip does not turn)")
   .option('--fps <n>', 'sampling rate (default 8)')
   .option('--width <px>', 'analysis width (default 320)')
   .option('--primitive <name>', 'clip mode: the question the draft answers (default: the top primitive)')

@@ -14,6 +14,12 @@ import { HistoryPanel, LabelsPanel } from './SidePanels';
 
 type SetRoute = (route: Route, options?: { replace?: boolean }) => void;
 
+const LENS_TITLES: Record<ClipAnalysis['lens']['source'], string> = {
+  estimated: 'Horizontal field of view read from how the picture bends as the camera turns',
+  given: 'Horizontal field of view given to the analyzer',
+  default: 'Horizontal field of view assumed: the clip does not turn enough to tell',
+};
+
 const STATUS_KEYS: Record<string, ReviewStatus> = { KeyA: 'accepted', KeyR: 'rejected', KeyD: 'draft', KeyV: 'reviewed' };
 
 export function ReviewView({ route, setRoute, isActive }: { route: Route; setRoute: SetRoute; isActive: boolean }) {
@@ -312,7 +318,7 @@ function ReviewSample({ sample, targetId, reloadSample, ids, unreviewedIds, rout
           <section className="panel timeline-panel">
             <h3>
               Motion timeline
-              {analysis && <span className="muted"> · {analysis.analyzer} · {Object.entries(analysis.scores).sort((left, right) => right[1] - left[1]).slice(0, 3).map(([name, score]) => `${name} ${score.toFixed(2)}`).join(', ')}</span>}
+              {analysis && <span className="muted"> · {analysis.analyzer} · <span title={LENS_TITLES[analysis.lens.source]}>{analysis.lens.fovDegrees.toFixed(0)}° lens</span> · {Object.entries(analysis.scores).sort((left, right) => right[1] - left[1]).slice(0, 3).map(([name, score]) => `${name} ${score.toFixed(2)}`).join(', ')}</span>}
             </h3>
             {analysis && player ? <MotionTimeline analysis={analysis} player={player} /> : analysis ? <div className="muted">timeline needs the clip</div> : (
               <div className="analyze">

@@ -11,7 +11,8 @@ export interface ClipAnalysisOptions {
   fps?: number;
   /** Analysis width in pixels (default 320); the height follows the aspect ratio. */
   width?: number;
-  fovDegrees?: number;
+  /** Horizontal field of view, degrees; 'auto' or left out: read from each clip (common/motion/fieldOfView). */
+  fovDegrees?: number | 'auto';
   /** Clips decoding at once while one is tracked (default 2). */
   concurrency?: number;
   signal?: AbortSignal;
@@ -21,6 +22,11 @@ export interface ClipAnalysisOptions {
 
 /** A clip by path, optionally with its probe as the store already has it (saves an ffprobe run). */
 export type ClipInput = string | { path: string; probe?: ClipProbe };
+
+/** The field of view the frame analyzer is given: none when it is to read it from the clip. */
+function givenFov(setting: number | 'auto' | undefined): number | undefined {
+  return setting === 'auto' ? undefined : setting;
+}
 
 function sourceOf(input: ClipInput): { path: string; probe?: ClipProbe } {
   return typeof input === 'string' ? { path: input } : input;
@@ -34,7 +40,7 @@ export async function analyzeClip(clip: ClipInput, options: Omit<ClipAnalysisOpt
   const fps = options.fps ?? ANALYSIS_DEFAULTS.fps;
   const { path, probe } = sourceOf(clip);
   const stream = await openGrayFrameStream(path, { fps, width: options.width ?? ANALYSIS_DEFAULTS.width, signal: options.signal, ...(probe ? { probe } : {}) });
-  const analyzer = await createFrameAnalyzer({ width: stream.width, height: stream.height, fps, fovDegrees: options.fovDegrees }, { signal: options.signal });
+  const analyzer = await createFrameAnalyzer({ width: stream.width, height: stream.height, fps, fovDegrees: givenFov(options.fovDegrees) }, { signal: options.signal });
   // Frames queue up as ffmpeg writes them and are tracked one per turn of the event loop, so
   // the pipe is read between pairs and ffmpeg never waits for the tracker (pushing inside the
   // data callback would stall it behind a pipe buffer of about one frame).
@@ -106,7 +112,7 @@ export async function analyzeClips(clips: readonly ClipInput[], options: ClipAna
       const decoded = await decodes.get(index)!;
       decodes.delete(index);
       startDecode(index + concurrency);
-      const reading = await analyzeFrames({ ...decoded, fovDegrees: options.fovDegrees }, { signal: options.signal });
+      const reading = await analyzeFrames({ ...decoded, fovDegrees: givenFov(options.fovDegrees) }, { signal: options.signal });
       result = { path, ok: true, reading };
     } catch (error) {
       if (options.signal?.aborted) throw error;

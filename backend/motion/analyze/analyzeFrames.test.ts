@@ -15,13 +15,13 @@ const camera = cameraModel(WIDTH, HEIGHT);
 const radians = (degrees: number) => (degrees * Math.PI) / 180;
 
 /** Per-frame rotation in degrees and zoom factor, accumulated over the clip. */
-function rotationClip(motion: { pan?: number; tilt?: number; roll?: number; zoom?: number }): Uint8Array[] {
+function rotationClip(motion: { pan?: number; tilt?: number; roll?: number; zoom?: number }, lens = camera): Uint8Array[] {
   return warpedClip((frame) => rotationZoomHomography({
     pan: radians((motion.pan ?? 0) * frame),
     tilt: radians((motion.tilt ?? 0) * frame),
     roll: radians((motion.roll ?? 0) * frame),
     zoom: (motion.zoom ?? 1) ** frame,
-  }, camera), { count: COUNT, width: WIDTH, height: HEIGHT });
+  }, lens), { count: COUNT, width: WIDTH, height: HEIGHT });
 }
 
 /** Far layer shifted by `far` pixels per frame, near panels by `near`: translation with parallax. */
@@ -58,6 +58,21 @@ describe('rotation and zoom (one warp for every pixel)', () => {
   });
 
   test('pan left', async () => expectOnly(await analyze(rotationClip({ pan: -1 })), 'Pan_Left'));
+
+  // 55°: near the default, the turns are rescaled; 40°: far from it, every pair is measured again.
+  test.each([55, 40])('through a %s° lens: the lens is read from the turn, the rate is in its degrees', async (fovDegrees) => {
+    const reading = await analyze(rotationClip({ pan: 1, tilt: 0.5 }, cameraModel(WIDTH, HEIGHT, fovDegrees)));
+    expect(reading.summary.fovSource).toBe('estimated');
+    expect(Math.abs(reading.summary.fovDegrees - fovDegrees)).toBeLessThan(4);
+    expect(reading.summary.panDegreesPerSecond).toBeCloseTo(8, 0);
+    expect(reading.summary.tiltDegreesPerSecond).toBeCloseTo(4, 0);
+    for (const primitive of PRIMITIVES) {
+      if (primitive !== 'Pan_Right' && primitive !== 'Tilt_Up') expect(reading.scores[primitive], primitive).toBeLessThan(0.5);
+    }
+    // Given, the lens is used as it is.
+    const given = await analyzeFrames({ frames: rotationClip({ pan: 1 }), width: WIDTH, height: HEIGHT, fps: FPS, fovDegrees: 60 });
+    expect([given.summary.fovSource, given.summary.fovDegrees]).toEqual(['given', 60]);
+  });
 
   test('tilt up: content drifts down', async () => {
     const reading = await analyze(rotationClip({ tilt: 0.8 }));

@@ -1,7 +1,8 @@
 // The geometric analyzer (issue #3, part 3): tracked points per sampled frame pair → rotation,
 // zoom and parallax per pair (common/motion/pairMotion) → a motion reading with scores for the
 // 15 CameraBench primitives (common/motion/reading).
-import { cameraModel, DEFAULT_FOV_DEGREES } from '../../../common/motion/geometry';
+import { estimateFieldOfView } from '../../../common/motion/fieldOfView';
+import { cameraModel, DEFAULT_FOV_DEGREES, type Correspondence, type Matrix3 } from '../../../common/motion/geometry';
 import { estimatePairMotion, type PairMotion } from '../../../common/motion/pairMotion';
 import { readMotion, type MotionReading } from '../../../common/motion/reading';
 import { loadOpenCv } from './opencv';
@@ -21,7 +22,10 @@ export interface FramesInput {
   height: number;
   /** Rate the frames were sampled at. */
   fps: number;
-  /** Horizontal field of view assumed for the intrinsics; default 60°. */
+  /**
+   * Horizontal field of view for the intrinsics. Left out, it is read from the pairs that turn
+   * (common/motion/fieldOfView), and 60° where none turns enough to tell.
+   */
   fovDegrees?: number;
 }
 
@@ -29,6 +33,9 @@ export interface AnalyzeOptions {
   signal?: AbortSignal;
   tracking?: Partial<TrackingOptions>;
 }
+
+/** An estimated lens within this (natural log of the focal ratio, about 53°–68° around 60°) rescales the pairs' turns instead of measuring them again. */
+const RESCALE_LOG_FOCAL = 0.15;
 
 /** Fewer tracks than this cannot tell rotation from parallax: the pair is left unmeasured. */
 const MIN_TRACKS = 12;
@@ -65,11 +72,12 @@ export interface FrameAnalyzer {
 export async function createFrameAnalyzer(input: Omit<FramesInput, 'frames'>, options: AnalyzeOptions = {}): Promise<FrameAnalyzer> {
   const { width, height, fps } = input;
   if (!(fps > 0)) throw new Error(`fps must be positive, got ${fps}`);
-  const fovDegrees = input.fovDegrees ?? DEFAULT_FOV_DEGREES;
-  const camera = cameraModel(width, height, fovDegrees);
+  const camera = cameraModel(width, height, input.fovDegrees ?? DEFAULT_FOV_DEGREES);
   options.signal?.throwIfAborted();
   const { cv } = await loadOpenCv();
   const pairs: (PairMotion | null)[] = [];
+  // What each pair was measured from, kept to measure it again under an estimated lens.
+  const measured: ({ correspondences: Correspondence[]; ransac?: { homography: Matrix3; inlierRatio: number } } | null)[] = [];
   let tracker: Tracker | null = null;
   let isClosed = false;
   return {
@@ -80,12 +88,34 @@ export async function createFrameAnalyzer(input: Omit<FramesInput, 'frames'>, op
         return;
       }
       const tracks = tracker.next(frame);
-      pairs.push(tracks.correspondences.length < MIN_TRACKS
-        ? null
-        : estimatePairMotion(tracks.correspondences, camera, tracks.homography === null ? undefined : { homography: tracks.homography, inlierRatio: tracks.inlierRatio }));
+      if (tracks.correspondences.length < MIN_TRACKS) {
+        pairs.push(null);
+        measured.push(null);
+        return;
+      }
+      const ransac = tracks.homography === null ? undefined : { homography: tracks.homography, inlierRatio: tracks.inlierRatio };
+      pairs.push(estimatePairMotion(tracks.correspondences, camera, ransac));
+      measured.push({ correspondences: tracks.correspondences, ransac });
     },
     finish(): MotionReading {
-      return readMotion({ pairs, fps, width, height, fovDegrees });
+      if (input.fovDegrees !== undefined) return readMotion({ pairs, fps, width, height, fovDegrees: input.fovDegrees, fovSource: 'given' });
+      const estimate = estimateFieldOfView(
+        pairs.map((pair, index) => (pair === null ? null : { correspondences: measured[index]!.correspondences, rotation: pair.rotation, parallax: pair.parallax })),
+        width,
+        height,
+      );
+      if (estimate === null) return readMotion({ pairs, fps, width, height, fovDegrees: DEFAULT_FOV_DEGREES, fovSource: 'default' });
+      const estimated = cameraModel(width, height, estimate.fovDegrees);
+      const focalRatio = camera.focal / estimated.focal;
+      // The pairs were measured through the default lens. Near it, the same pixels are a turn
+      // smaller in proportion to the focal length (to first order), and the fitted zoom and
+      // travel barely move: rescaling the turns is enough. Further off, the default lens's bend
+      // went into the zoom and travel fits (a crop read as zooming), so every pair is measured
+      // again; that costs about a third of the analysis.
+      const lensPairs = Math.abs(Math.log(focalRatio)) < RESCALE_LOG_FOCAL
+        ? pairs.map((pair) => (pair === null ? null : { ...pair, rotation: { ...pair.rotation, pan: pair.rotation.pan * focalRatio, tilt: pair.rotation.tilt * focalRatio } }))
+        : measured.map((pair) => (pair === null ? null : estimatePairMotion(pair.correspondences, estimated, pair.ransac)));
+      return readMotion({ pairs: lensPairs, fps, width, height, fovDegrees: estimate.fovDegrees, fovSource: 'estimated' });
     },
     close(): void {
       if (isClosed) return;

@@ -8,17 +8,13 @@ import { isPrimitive, letterOfOption, yesNoOfOption, type Primitive } from '../.
 import { draftChain } from '../../../common/motion/draft';
 import type { MotionReading } from '../../../common/motion/reading';
 import { ANALYZER_MODEL_NAME, type AnalyzerQuestion, type ClipOutcome } from '../../../common/motion/scoreFiles';
-import { CURRENT_ANALYZER, findClipAnalysis, samplesForAnalysis, saveAnalyzerDraft, saveClipAnalysis, type AnalyzerIdentity } from '../../../db/analysis';
+import { CURRENT_ANALYZER, findClipAnalysis, samplesForAnalysis, saveAnalyzerDraft, saveClipAnalysis, type AnalysisSettings, type AnalyzerIdentity } from '../../../db/analysis';
 import type { WritableDB } from '../../../db/connection';
 import { fileIdentity, hashFile, parseStoredProbe, probeClip, type ClipProbe } from '../../media';
 import { analyzeClips } from './analyzeClips';
 import { writeAnalyzerScoreFiles } from './scoreFiles';
 
-export interface AnalysisSettings {
-  fovDegrees: number;
-  fps: number;
-  width: number;
-}
+export type { AnalysisSettings } from '../../../db/analysis';
 
 export interface ProjectAnalysisOptions {
   settings: AnalysisSettings;

@@ -1,4 +1,4 @@
-// `frustum analyze PROJECT|CLIP... [--json] [--scores DIR] [--force] [--fov DEG] [--fps N] [--width PX] [--primitive P]`
+// `frustum analyze PROJECT|CLIP... [--json] [--scores DIR] [--force] [--fov DEG|auto] [--fps N] [--width PX] [--primitive P]`
 // Clips: prints each clip's motion reading (top primitives, rates, an O-T-A draft). A project
 // (.frustum): analyzes every clip its CameraBench questions name, saves a draft chain per
 // question as an analyzer revision (never over a person's text), and with --scores writes one
@@ -9,7 +9,6 @@
 import { isPrimitive, PRIMITIVES, type Primitive } from '../../../common/camerabench/primitives';
 import { UsageError } from '../../../common/errors';
 import { draftChain } from '../../../common/motion/draft';
-import { DEFAULT_FOV_DEGREES } from '../../../common/motion/geometry';
 import type { MotionReading } from '../../../common/motion/reading';
 import { ANALYSIS_DEFAULTS, analyzeClips, analyzeProject, type AnalysisSettings, type ClipAnalysis } from '../../../backend/motion/analyze';
 import { openProject } from '../../../db/connection';
@@ -35,9 +34,16 @@ function positiveNumber(text: string | undefined, name: string, fallback: number
   return value;
 }
 
+function fovSetting(text: string | undefined): number | 'auto' {
+  if (text === undefined || text === 'auto') return 'auto';
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0 || value > 170) throw new UsageError(`--fov must be 'auto' or degrees above 0 and at most 170, got "${text}"`);
+  return value;
+}
+
 export async function run(targets: string[], options: AnalyzeCommandOptions): Promise<void> {
   const settings = {
-    fovDegrees: positiveNumber(options.fov, 'fov', DEFAULT_FOV_DEGREES, 170),
+    fovDegrees: fovSetting(options.fov),
     fps: positiveNumber(options.fps, 'fps', ANALYSIS_DEFAULTS.fps, 60),
     width: Math.round(positiveNumber(options.width, 'width', ANALYSIS_DEFAULTS.width, 1920)),
   };
@@ -64,6 +70,12 @@ async function analyzeWithProgress(paths: readonly string[], settings: Settings,
   }
 }
 
+/** The field of view and where it came from: a reading from before estimates has no source. */
+function fovText(summary: MotionReading['summary']): string {
+  const source = { given: 'given', estimated: 'estimated from the clip', default: 'assumed: the clip does not tell' }[summary.fovSource ?? 'given'];
+  return `FOV ${summary.fovDegrees.toFixed(1)}°, ${source}`;
+}
+
 function topPrimitives(reading: MotionReading, count: number): Array<[Primitive, number]> {
   return PRIMITIVES.map((primitive): [Primitive, number] => [primitive, reading.scores[primitive]]).sort((left, right) => right[1] - left[1]).slice(0, count);
 }
@@ -86,7 +98,7 @@ async function runClips(paths: string[], options: AnalyzeCommandOptions, setting
         continue;
       }
       const { summary } = result.reading;
-      lines.push(`${result.path}: ${summary.frameCount} frames at ${summary.fps} fps (${summary.width}×${summary.height}, FOV ${summary.fovDegrees}°)`);
+      lines.push(`${result.path}: ${summary.frameCount} frames at ${summary.fps} fps (${summary.width}×${summary.height}, ${fovText(summary)})`);
       lines.push('  top primitives');
       lines.push(...table(topPrimitives(result.reading, 4).map(([primitive, score]) => [primitive, score.toFixed(2)]), '    '));
       lines.push('  rates (clip means)');
