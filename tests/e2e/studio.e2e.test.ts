@@ -164,6 +164,8 @@ describe('the studio in Chromium', () => {
 
     // The analyzer's timeline for this clip: `frustum demo` stored every clip's reading.
     await expect(page.getByTestId('motion-timeline').waitFor({ timeout: 15_000 })).resolves.toBeUndefined();
+    // The lens the reading used (read from the clip where it turns, else the 60° default).
+    expect(await page.locator('.timeline-panel h3').textContent()).toMatch(/ · \d+° lens · /);
 
     // Emptying the observation is a lint error at once; new text clears it.
     const observation = page.getByTestId('field-observation');
