@@ -22,6 +22,10 @@ export interface SampleFilter {
   /** An FTS5 query (already made safe by the caller: see ftsQuery). */
   search?: string;
   clipInSeveralSplits?: boolean;
+  /** Media status of the sample's clip; 'none' = no clip. */
+  media?: readonly string[];
+  /** Substring of the clip's file name, case-insensitive. */
+  clip?: string;
   sampleIds?: readonly number[];
   /** Words in the current chain, in [min, max); 0 for a sample without one. */
   chainLength?: { min?: number; max?: number };
@@ -137,6 +141,15 @@ function whereOf(filter: SampleFilter, band: OutlierBand | null): WhereClause {
     clauses.push('coalesce(l.chain_words, 0) < ?');
     params.push(filter.chainLength.max);
   }
+  if (filter.media !== undefined) {
+    clauses.push("coalesce(c.media_status, 'none') IN (SELECT value FROM json_each(?))");
+    params.push(JSON.stringify(filter.media));
+  }
+  if (filter.clip !== undefined && filter.clip.trim() !== '') {
+    // instr over lower(): LIKE would need its % and _ escaped, and names are short.
+    clauses.push('instr(lower(c.name), ?) > 0');
+    params.push(filter.clip.trim().toLowerCase());
+  }
   if (filter.clipInSeveralSplits !== undefined) {
     const leaking = 'SELECT clip_id FROM samples WHERE clip_id IS NOT NULL GROUP BY clip_id HAVING count(DISTINCT split) > 1';
     clauses.push(filter.clipInSeveralSplits ? `s.clip_id IN (${leaking})` : `(s.clip_id IS NULL OR s.clip_id NOT IN (${leaking}))`);
@@ -154,6 +167,7 @@ export interface LibraryRowRecord {
   id: number;
   clip_id: number | null;
   clip_name: string | null;
+  media_status: 'ok' | 'missing' | 'error' | null;
   question: string;
   kind: string;
   primitive: string | null;
@@ -191,7 +205,7 @@ export function querySamples(
   const where = whereOf(filter, band);
   return statement<unknown[], LibraryRowRecord>(
     db,
-    `SELECT s.id, s.clip_id, c.name AS clip_name, s.question, s.kind, s.primitive, s.answer, s.split, s.status, s.tags,
+    `SELECT s.id, s.clip_id, c.name AS clip_name, c.media_status, s.question, s.kind, s.primitive, s.answer, s.split, s.status, s.tags,
             l.chain_words, l.chain_chars, s.head_revision_id IS NOT NULL AS has_chain, l.codes, l.contradictions, s.updated_at
        ${FROM} ${where.sql} ${orderOf(sort)} LIMIT ? OFFSET ?`,
   ).all(...where.params, page.limit, page.offset);
@@ -355,7 +369,7 @@ export function hasPendingLint(db: ReadableDB): boolean {
   return statement<[], { one: number }>(db, 'SELECT 1 AS one FROM sample_lint_pending LIMIT 1').get() !== undefined;
 }
 
-/** A batch of samples whose cache row is stale, with what linting them needs. */
+/** A batch of samples whose cache row is stale, with what linting them needs (-1: all of them). */
 export function pendingLint(db: ReadableDB, limit: number): PendingLintRow[] {
   return statement<[number], PendingLintRow>(
     db,
@@ -396,6 +410,24 @@ export function writeLintCache(db: WritableDB, entries: readonly LintCacheEntry[
     }
     for (const id of pendingIds) unmark.run(id);
   })();
+}
+
+export interface LintCacheRow {
+  sample_id: number;
+  revision_id: number | null;
+  chain_words: number;
+  chain_chars: number;
+  codes: string;
+  contradictions: number;
+}
+
+/** The whole cache; without the rows marked stale when `isPendingLeftOut` (the caller lints those itself). */
+export function lintCacheRows(db: ReadableDB, isPendingLeftOut: boolean): LintCacheRow[] {
+  const where = isPendingLeftOut ? 'WHERE NOT EXISTS (SELECT 1 FROM sample_lint_pending p WHERE p.sample_id = l.sample_id)' : '';
+  return statement<[], LintCacheRow>(
+    db,
+    `SELECT l.sample_id, l.revision_id, l.chain_words, l.chain_chars, l.codes, l.contradictions FROM sample_lint l ${where}`,
+  ).all();
 }
 
 /** Marks samples stale (their clip was re-analyzed: contradiction counts may change). */

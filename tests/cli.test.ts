@@ -51,13 +51,16 @@ describe('frustum', () => {
     expect(imported.code).toBe(0);
     expect(imported.json).toMatchObject({ ok: true, samplesAdded: 75, chainsAdded: 45 });
 
-    const stats = frustumJson<{ samples: { total: number; byKind: Record<string, number>; bySplit: Record<string, number> }; chainLength: { count: number; p50: number }; clips: { byStatus: Record<string, number> } }>(['stats', project]);
+    const stats = frustumJson<{ samples: { total: number; byKind: Record<string, number>; bySplit: Record<string, number> }; chainLength: { count: number; p50: number }; chainCharacters: { count: number; p50: number }; clips: { byStatus: Record<string, number> } }>(['stats', project]);
     expect(stats.code).toBe(0);
     expect(stats.json.samples.total).toBe(75);
     expect(stats.json.samples.byKind).toEqual({ rl: 30, sft: 45 });
     expect(stats.json.samples.bySplit).toEqual({ train: 75 });
     expect(stats.json.chainLength.count).toBe(45);
-    expect(stats.json.chainLength.p50).toBeGreaterThan(100);
+    // Words, as the studio's Library and Stats count them (backend/facts); characters beside them.
+    expect(stats.json.chainLength.p50).toBeGreaterThan(15);
+    expect(stats.json.chainCharacters.count).toBe(45);
+    expect(stats.json.chainCharacters.p50).toBeGreaterThan(100);
     expect(stats.json.clips.byStatus).toEqual({ missing: 5 });
     expect(frustum(['stats', project]).stdout).toMatch(/by primitive/);
 

@@ -7,10 +7,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, type ApiClient, type EventPayload, type LibraryFilter, type LibrarySort } from '../../common/api/contract';
 import { appendRevision } from '../../db/chains';
 import { openProject } from '../../db/connection';
+import { frustumJson } from '../../tests/support/cli';
 import { buildStudioProject, copyProject, STUDIO_SAMPLES } from '../../tests/support/studioProject';
 import { tempDir, track } from '../../tests/support/tempDir';
 import { ftsQuery } from '../../db/library';
-import { chainWords } from './lintCache';
+import { chainWords } from '../facts/lintCache';
 import { createInProcessClient } from './inProcessClient';
 import { openStudio, type Studio } from './studio';
 
@@ -283,6 +284,27 @@ describe('stats and import', () => {
     const without = (await client.call('stats.get', {})).warnings.find((warning) => warning.code === 'without-chain');
     expect(without?.message).toMatch(/^1 sample/);
     expect((await client.call('library.ids', { filter: without?.filter ?? {}, sort: byId })).ids).toEqual([STUDIO_SAMPLES + 1]);
+  });
+
+  it('shows the same facts as `frustum stats` (one computation, backend/facts)', async () => {
+    const { client, project } = open();
+    // Make lint and warnings non-trivial: a broken chain, a mislabelled one, a chain-less sample.
+    await client.call('sample.saveChain', { id: 2, text: '<observation>x</observation><answer>Q</answer>', parentRevisionId: (await client.call('sample.get', { id: 2 })).head?.id ?? null });
+    await client.call('sample.saveChain', { id: 3, text: '', parentRevisionId: (await client.call('sample.get', { id: 3 })).head?.id ?? null });
+    const studioStats = await client.call('stats.get', {});
+    const cli = frustumJson<{
+      samplesWithLint: number; lint: Record<string, number>; chainLength: Record<string, number | string>;
+      contradictions: { chains: number }; warnings: Array<{ code: string; message: string }>;
+    }>(['stats', project]);
+    expect(cli.code).toBe(0);
+    expect(cli.json.samplesWithLint).toBe(studioStats.samplesWithLint);
+    expect(studioStats.samplesWithLint).toBeGreaterThan(0);
+    expect(cli.json.lint).toEqual(studioStats.lint);
+    const { unit, ...words } = cli.json.chainLength;
+    expect(unit).toBe('words');
+    expect(words).toEqual(studioStats.chainLength);
+    expect(cli.json.contradictions.chains).toBe(studioStats.contradictions);
+    expect(cli.json.warnings.map(({ code, message }) => ({ code, message }))).toEqual(studioStats.warnings.map(({ code, message }) => ({ code, message })));
   });
 
   it('imports dropped files all or nothing, with progress', async () => {

@@ -37,6 +37,10 @@ export const libraryFilter = object({
   tag: optional(array(text(128)).max(32)),
   /** FTS5 over the current chain text; plain words, quoted phrases. */
   search: optional(text(500)),
+  /** The media status of the sample's clip; 'none' = a sample without a clip. */
+  media: optional(array(zodEnum(['ok', 'missing', 'error', 'none'])).max(4)),
+  /** Part of the clip's file name (case-insensitive). */
+  clip: optional(text(500)),
   /** Samples whose clip is in more than one split (a hygiene warning). */
   clipInSeveralSplits: optional(boolean()),
   sampleIds: optional(array(id).max(100_000)),
@@ -59,6 +63,8 @@ export const libraryRow = object({
   id,
   clipId: nullable(id),
   clipName: string(),
+  /** The clip's media status (null: the sample has no clip): the Library marks missing media. */
+  mediaStatus: nullable(zodEnum(['ok', 'missing', 'error'])),
   question: string(),
   kind: string(),
   primitive: nullable(primitive),
@@ -214,6 +220,8 @@ export const projectStats = object({
   /** Chain-length histogram: bucket lower bounds (words) and counts. */
   chainLengthHistogram: array(object({ from: number(), to: number(), count: number() })),
   lint: countMap,
+  /** Samples with at least one lint issue (a sample with three issues counts once). */
+  samplesWithLint: number(),
   contradictions: number(),
   warnings: array(object({
     code: string(),

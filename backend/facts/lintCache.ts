@@ -98,9 +98,14 @@ export function refreshLintCache(db: WritableDB): number {
   return refreshed;
 }
 
-/** Lint's length norms over the project's current chains, and the band outside which a chain is an outlier. */
-export function lengthBand(db: ReadableDB): { norms: LengthNorms; band: OutlierBand } | null {
-  const norms = lengthNorms(chainCharLengths(db));
+/** Lint's length norms over these chain lengths (characters), and the band outside which a chain is an outlier. */
+export function outlierBand(chainChars: readonly number[]): { norms: LengthNorms; band: OutlierBand } | null {
+  const norms = lengthNorms(chainChars);
   if (norms === undefined) return null;
   return { norms, band: { below: norms.p05 / LENGTH_OUTLIER_FACTOR, above: norms.p95 * LENGTH_OUTLIER_FACTOR } };
+}
+
+/** The same over the project's current chains, as the Library's cache holds them. */
+export function lengthBand(db: ReadableDB): { norms: LengthNorms; band: OutlierBand } | null {
+  return outlierBand(chainCharLengths(db));
 }
