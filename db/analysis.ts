@@ -19,6 +19,7 @@ import { ANALYZER_MODEL_NAME } from '../common/motion/scoreFiles';
 import type { ReadableDB, WritableDB } from './connection';
 import { appendRevision } from './chains';
 import { now, statement } from './statements';
+import { writeTransaction } from './writers';
 
 export interface AnalysisSampleRow {
   id: number;
@@ -34,6 +35,7 @@ export interface AnalysisSampleRow {
   clip_name: string | null;
   file_path: string | null;
   media_status: string | null;
+  media_root: string | null;
   /** What `frustum probe` last stored: sha256, size and mtime of the file, and the probe JSON. */
   content_hash: string | null;
   file_size: number | null;
@@ -48,7 +50,7 @@ export function samplesForAnalysis(db: ReadableDB): AnalysisSampleRow[] {
   return statement<[], AnalysisSampleRow>(
     db,
     `SELECT s.id, s.key, s.problem_id, s.question, s.options, s.answer, s.primitive,
-            c.id AS clip_id, c.ref AS clip_ref, c.name AS clip_name, c.file_path, c.media_status,
+            c.id AS clip_id, c.ref AS clip_ref, c.name AS clip_name, c.file_path, c.media_status, c.media_root,
             c.content_hash, c.file_size, c.file_mtime, c.probe,
             r.author_kind AS head_author_kind
        FROM samples s
@@ -68,7 +70,9 @@ export function samplesForAnalysis(db: ReadableDB): AnalysisSampleRow[] {
 export type DraftOutcome = 'saved' | 'unchanged' | 'kept-other-author';
 
 export function saveAnalyzerDraft(db: WritableDB, sampleId: number, text: string, analyzerName: string): DraftOutcome {
-  return db.transaction(() => {
+  // IMMEDIATE (db/writers.ts): the head is read under the write lock, so the check still holds
+  // when the draft is appended, whoever else writes the project.
+  return writeTransaction(db, () => {
     const head = statement<[number], { author_kind: string | null; text: string | null }>(
       db,
       'SELECT r.author_kind, r.text FROM samples s LEFT JOIN chain_revisions r ON r.id = s.head_revision_id WHERE s.id = ?',
@@ -79,7 +83,7 @@ export function saveAnalyzerDraft(db: WritableDB, sampleId: number, text: string
     if (head.text === text) return 'unchanged';
     appendRevision(db, sampleId, text, { kind: 'analyzer', name: analyzerName });
     return 'saved';
-  })();
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 // a sample's current chain is its head, and the full-text index follows the head.
 import type { ReadableDB, WritableDB } from './connection';
 import { now, statement } from './statements';
+import { writeTransaction } from './writers';
 
 export type AuthorKind = 'person' | 'model' | 'analyzer' | 'import';
 
@@ -33,7 +34,9 @@ export function appendRevision(
   text: string,
   author: { kind: AuthorKind; name: string },
 ): RevisionRow {
-  return db.transaction(() => {
+  // IMMEDIATE (db/writers.ts): the new revision's parent is the head as read under the write
+  // lock, never one another connection has since replaced.
+  return writeTransaction(db, () => {
     const timestamp = now();
     const head = statement<[number], { head_revision_id: number | null }>(db, 'SELECT head_revision_id FROM samples WHERE id = ?').get(sampleId);
     if (!head) throw new Error(`no sample ${sampleId}`);
@@ -49,7 +52,7 @@ export function appendRevision(
     );
     setChainHead(db, sampleId, id, text, timestamp);
     return { id, sample_id: sampleId, parent_id: head.head_revision_id, text, author_kind: author.kind, author: author.name, created_at: timestamp };
-  })();
+  });
 }
 
 export function revisionsOf(db: ReadableDB, sampleId: number): RevisionRow[] {
@@ -58,7 +61,12 @@ export function revisionsOf(db: ReadableDB, sampleId: number): RevisionRow[] {
 
 /** Indexes the chains of samples an import left pending. Returns how many were indexed. */
 export function refreshSearchIndex(db: WritableDB): number {
-  return db.transaction(() => {
+  // Every search calls this: with nothing pending it must not queue for the write lock behind
+  // another program's import.
+  if (statement(db, 'SELECT 1 FROM chain_search_pending LIMIT 1').get() === undefined) return 0;
+  // IMMEDIATE (db/writers.ts): the pending list read is the one cleared, so a chain another
+  // connection marks pending meanwhile is not cleared unindexed.
+  return writeTransaction(db, () => {
     const pending = statement<[], { id: number; text: string }>(
       db,
       `SELECT s.id, r.text FROM chain_search_pending p JOIN samples s ON s.id = p.sample_id
@@ -72,7 +80,7 @@ export function refreshSearchIndex(db: WritableDB): number {
     }
     statement(db, 'DELETE FROM chain_search_pending').run();
     return pending.length;
-  })();
+  });
 }
 
 /** Samples whose current chain matches an FTS5 query, best match first. */

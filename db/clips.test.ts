@@ -22,8 +22,8 @@ describe('clip media', () => {
     expect(second).toMatchObject({ media_status: 'error', media_error: 'is empty (0 bytes)', file_size: 0, probe: null });
     saveClipMedia(db, [{ id: 1, status: 'missing', reason: 'file not found' }], 'T2');
     expect(listClipMedia(db)[0]).toMatchObject({ media_status: 'missing', media_error: 'file not found', probe: '{"frameCount":3}', content_hash: 'h1', probed_at: 'T2', file_size: null });
-    relinkClips(db, [{ id: 1, filePath: '/w/a.mp4' }]);
-    expect(listClipMedia(db)[0]).toMatchObject({ media_status: 'ok', media_error: null, file_path: '/w/a.mp4' });
+    relinkClips(db, [{ id: 1, filePath: '/w/a.mp4', mediaRoot: '/w' }]);
+    expect(listClipMedia(db)[0]).toMatchObject({ media_status: 'ok', media_error: null, file_path: '/w/a.mp4', media_root: '/w' });
     db.close();
   });
 });

@@ -2,8 +2,9 @@
 // code that only reads takes a ReadableDB and cannot be handed a write path by mistake.
 import Database from 'better-sqlite3';
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
-import { ProjectError } from '../common/errors';
-import { migrate, NeedsMigrationError } from './migrate';
+import { damagedProjectError, noteProjectFile, ProjectError } from '../common/errors';
+import { migrate, NeedsMigrationError, refuseForeignFile } from './migrate';
+import { setLockWait } from './writers';
 
 declare const readable: unique symbol;
 declare const writable: unique symbol;
@@ -42,7 +43,9 @@ export function hasSqliteHeader(path: string): boolean {
 }
 
 function configure(db: Database.Database, isReadonly: boolean): void {
-  db.pragma('busy_timeout = 5000');
+  // Another process may be writing (db/writers.ts): wait for it. The studio shortens this for
+  // its event loop and retries instead.
+  setLockWait(db, 'thread');
   db.pragma('foreign_keys = ON');
   if (!isReadonly) {
     db.pragma('journal_mode = WAL');
@@ -62,6 +65,7 @@ function configure(db: Database.Database, isReadonly: boolean): void {
 /** Creates a new, empty project file; refuses to overwrite anything. */
 export function createProject(path: string): WritableDB {
   if (existsSync(path)) throw new ProjectError(path, 'already exists; choose a new file name');
+  noteProjectFile(path);
   let db: Database.Database;
   try {
     db = new Database(path);
@@ -87,18 +91,30 @@ export function openProject(path: string, options?: { readonly?: false }): Writa
 export function openProject(path: string, options: { readonly?: boolean } = {}): ReadableDB | WritableDB {
   checkIsSqliteFile(path);
   const isReadonly = options.readonly === true;
+  noteProjectFile(path);
   let db: Database.Database;
   try {
     db = new Database(path, { readonly: isReadonly, fileMustExist: true });
-    configure(db, isReadonly);
-    db.prepare('SELECT count(*) FROM sqlite_master').get();
   } catch (error) {
-    throw new ProjectError(path, `cannot be opened: ${(error as Error).message}`);
+    throw damagedProjectError(error, path) ?? new ProjectError(path, `cannot be opened: ${(error as Error).message}`);
+  }
+  try {
+    // Before configure: its journal_mode = WAL rewrites the header (bytes 18–19) of whatever
+    // file this is, and another application's SQLite file must be refused untouched. Reading
+    // sqlite_master also tells a damaged file (SQLITE_NOTADB, SQLITE_CORRUPT) early.
+    refuseForeignFile(db, path, { isReadonly });
+    configure(db, isReadonly);
+  } catch (error) {
+    db.close();
+    if (error instanceof ProjectError) throw error;
+    throw damagedProjectError(error, path) ?? new ProjectError(path, `cannot be opened: ${(error as Error).message}`);
   }
   try {
     migrate(db, path, { isReadonly });
   } catch (error) {
     db.close();
+    const damage = damagedProjectError(error, path);
+    if (damage !== null) throw damage;
     // An older project read by a read-only command (stats, validate): upgrade it the way any
     // writing command would, then read it. Migrations are transactional, and the newer-file
     // and edited-history refusals are not this error, so nothing unsafe runs here.
@@ -118,6 +134,9 @@ export function withProject<T>(path: string, options: { readonly?: boolean }, wo
   const db = options.readonly ? openProject(path, { readonly: true }) : openProject(path);
   try {
     return work(db as WritableDB);
+  } catch (error) {
+    // Damage surfaces at whichever query first reads a bad page; here the file is known.
+    throw damagedProjectError(error, path) ?? error;
   } finally {
     db.close();
   }

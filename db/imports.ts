@@ -3,6 +3,7 @@
 import type { ReadableDB, WritableDB } from './connection';
 import { recordTextsOfSamples } from './sources';
 import { insertRows, now, statement } from './statements';
+import { writeTransaction } from './writers';
 
 export interface ExistingSample {
   id: number;
@@ -55,6 +56,10 @@ export interface ImportSampleRow {
   clipName: string | null;
   clipRef: string | null;
   clipPath: string | null;
+  /** Real path of the folder clipPath was found in, which the file must stay inside (migration 5). */
+  clipRoot: string | null;
+  /** Why the clip is missing (not found, outside its folder, not a regular file), when clipPath is null. */
+  clipError: string | null;
   kind: string;
   problemId: string | null;
   question: string;
@@ -90,16 +95,18 @@ export interface ImportCounts {
 }
 
 /**
- * Writes an import planned against `existing` (findSamplesByKeys for the same keys, read in
- * the same process just before: SQLite has one writer, and this is it).
+ * Writes an import planned against `existing` (findSamplesByKeys for the same keys), which must
+ * have been read inside the same write transaction: other programs write the project too, and
+ * only the write lock keeps the plan true (backend/formats/importFiles.ts begins it).
  */
 export function writeImport(db: WritableDB, files: readonly ImportFile[], existing: ReadonlyMap<string, ExistingSample>): ImportCounts {
   const counts: ImportCounts = { samplesAdded: 0, samplesMerged: 0, chainsAdded: 0, clipsAdded: 0, predictions: 0, runs: [] };
   const timestamp = now();
   // One transaction for every file: better-sqlite3 rolls back if anything throws, so a failed
   // import leaves no trace. Rows are written table by table with multi-row INSERTs: an import
-  // is tens of thousands of rows, and per-row statements were most of its time.
-  db.transaction(() => {
+  // is tens of thousands of rows, and per-row statements were most of its time. IMMEDIATE when
+  // alone (db/writers.ts): the ids new rows get (max(id) + 1, below) are read under the lock.
+  writeTransaction(db, () => {
     const clipIds = writeClips(db, files, timestamp, counts);
     const samples = new Map<string, { id: number; hasChain: boolean }>();
     for (const sample of existing.values()) samples.set(sample.key, { id: sample.id, hasChain: sample.headText !== null });
@@ -237,7 +244,7 @@ export function writeImport(db: WritableDB, files: readonly ImportFile[], existi
         counts.predictions += predictions.size;
       }
     }
-  })();
+  });
   return counts;
 }
 
@@ -249,9 +256,15 @@ function writeClips(db: WritableDB, files: readonly ImportFile[], timestamp: str
     }
   }
   const values: unknown[] = [];
-  for (const row of clips.values()) values.push(row.clipName, row.clipRef, row.clipPath, row.clipPath ? 'ok' : 'missing');
+  for (const row of clips.values()) values.push(row.clipName, row.clipRef, row.clipPath, row.clipRoot, row.clipPath ? 'ok' : 'missing', row.clipPath ? null : row.clipError);
   const before = (statement<[], { n: number }>(db, 'SELECT count(*) AS n FROM clips').get() as { n: number }).n;
-  insertRows(db, 'INSERT INTO clips(name, ref, file_path, media_status, created_at)', [null, null, null, null, timestamp], values, 'ON CONFLICT(name) DO NOTHING');
+  insertRows(
+    db,
+    'INSERT INTO clips(name, ref, file_path, media_root, media_status, media_error, created_at)',
+    [null, null, null, null, null, null, timestamp],
+    values,
+    'ON CONFLICT(name) DO NOTHING',
+  );
   counts.clipsAdded += (statement<[], { n: number }>(db, 'SELECT count(*) AS n FROM clips').get() as { n: number }).n - before;
   const ids = statement<[string], { id: number; name: string }>(db, 'SELECT c.id, c.name FROM json_each(?) AS k JOIN clips c ON c.name = k.value').all(
     JSON.stringify([...clips.keys()]),

@@ -6,6 +6,7 @@
 import type { ReadableDB, WritableDB } from './connection';
 import { refreshSearchIndex } from './chains';
 import { now, statement } from './statements';
+import { writeTransaction } from './writers';
 
 /** The filter fields db/ understands; mirrors common/api/contract.ts LibraryFilter. */
 export interface SampleFilter {
@@ -62,7 +63,11 @@ export function ftsQuery(text: string): string | null {
   const pattern = /"([^"]*)"?|(\S+)/g;
   let match: RegExpExecArray | null;
   let lastWord = -1;
-  while ((match = pattern.exec(text)) !== null) {
+  // FTS5 reads its query as a C string: a NUL ended it inside a phrase ("unterminated string",
+  // an internal error for a search of "\u0000"). Control characters (Cc) and lone surrogates
+  // (Cs; a pair is one code point under /u) are no part of any word the tokenizer indexes.
+  const clean = text.replace(/[\p{Cc}\p{Cs}]/gu, ' ');
+  while ((match = pattern.exec(clean)) !== null) {
     const phrase = match[1] ?? match[2] ?? '';
     // FTS5 strings escape a double quote by doubling it; the tokenizer drops punctuation anyway.
     const words = phrase.replaceAll('"', ' ').trim();
@@ -226,16 +231,21 @@ export function sampleIdsMatching(
 
 export type FacetCounts = Record<string, number>;
 
-export interface Facets {
-  status: FacetCounts;
-  split: FacetCounts;
-  kind: FacetCounts;
-  source: FacetCounts;
-  primitive: FacetCounts;
-  answer: FacetCounts;
-  lint: FacetCounts;
-  tag: FacetCounts;
-}
+export const FACET_NAMES = ['status', 'split', 'kind', 'source', 'primitive', 'answer', 'lint', 'tag', 'media'] as const;
+export type FacetName = (typeof FACET_NAMES)[number];
+export type Facets = Record<FacetName, FacetCounts>;
+
+/** Facets that are a column of the Library's row (one value per sample): counted together in one pass. */
+const COLUMN_FACETS = {
+  status: 's.status',
+  split: 's.split',
+  kind: 's.kind',
+  primitive: 's.primitive',
+  answer: 's.answer',
+  media: "coalesce(c.media_status, 'none')",
+} satisfies Partial<Record<FacetName, string>>;
+type ColumnFacet = keyof typeof COLUMN_FACETS;
+const COLUMN_FACET_NAMES = Object.keys(COLUMN_FACETS) as ColumnFacet[];
 
 function grouped(db: ReadableDB, sql: string, params: unknown[] = []): FacetCounts {
   const counts: FacetCounts = {};
@@ -245,29 +255,102 @@ function grouped(db: ReadableDB, sql: string, params: unknown[] = []): FacetCoun
   return counts;
 }
 
-/** Values present in the project for each Library filter, with how many samples carry each. */
-export function libraryFacets(db: ReadableDB, band: OutlierBand | null): Facets {
-  const lint = grouped(db, 'SELECT code AS value, count(*) AS n FROM sample_lint_codes GROUP BY code ORDER BY code');
-  if (band !== null) {
-    const outliers = statement<[number, number], { n: number }>(
-      db,
-      'SELECT count(*) AS n FROM sample_lint WHERE revision_id IS NOT NULL AND (chain_chars < ? OR chain_chars > ?)',
-    ).get(band.below, band.above)?.n ?? 0;
-    if (outliers > 0) lint[LENGTH_OUTLIER] = outliers;
+function without(filter: SampleFilter, name: FacetName): SampleFilter {
+  const { [name]: _own, ...rest } = filter;
+  return rest;
+}
+
+/** `SELECT s.id … WHERE …` as a subquery, or null when nothing narrows the samples (the cheaper unfiltered query applies). */
+function matchingIds(where: WhereClause): string | null {
+  return where.sql === '' ? null : `SELECT s.id ${FROM} ${where.sql}`;
+}
+
+/**
+ * The queries behind libraryFacets, each a single pass over the samples (tens of ms at 100k), so
+ * that a host may run them one at a time and answer other calls in between. Standard faceted
+ * search: each facet is counted under every active filter except its own, so a menu keeps
+ * offering the values next to the ones chosen. The column facets whose own filter is not active
+ * share one WHERE, so they are counted together in one GROUP BY over their combined values.
+ */
+export function libraryFacetSteps(db: WritableDB, filter: SampleFilter, band: OutlierBand | null): Array<() => Partial<Facets>> {
+  prepareSearch(db, filter);
+  const steps: Array<() => Partial<Facets>> = [];
+  const isActive = (name: FacetName) => filter[name] !== undefined;
+
+  const shared = COLUMN_FACET_NAMES.filter((name) => !isActive(name));
+  if (shared.length > 0) {
+    steps.push(() => {
+      const where = whereOf(filter, band);
+      const columns = shared.map((name, index) => `${COLUMN_FACETS[name]} AS v${index}`).join(', ');
+      const groups = shared.map((_, index) => `v${index}`).join(', ');
+      const counts: Partial<Facets> = Object.fromEntries(shared.map((name) => [name, {}]));
+      const rows = statement<unknown[], Record<string, string | number | null>>(db, `SELECT ${columns}, count(*) AS n ${FROM} ${where.sql} GROUP BY ${groups}`).all(...where.params);
+      for (const row of rows) {
+        const n = Number(row['n']);
+        shared.forEach((name, index) => {
+          const value = row[`v${index}`];
+          const facet = counts[name] as FacetCounts;
+          if (value !== null && value !== undefined) facet[String(value)] = (facet[String(value)] ?? 0) + n;
+        });
+      }
+      // GROUP BY's order is lost in the sums: sort the values as the per-facet queries did.
+      for (const name of shared) counts[name] = sortedCounts(counts[name] as FacetCounts);
+      return counts;
+    });
   }
-  return {
-    status: grouped(db, 'SELECT status AS value, count(*) AS n FROM samples GROUP BY 1 ORDER BY 1'),
-    split: grouped(db, 'SELECT split AS value, count(*) AS n FROM samples GROUP BY 1 ORDER BY 1'),
-    kind: grouped(db, 'SELECT kind AS value, count(*) AS n FROM samples GROUP BY 1 ORDER BY 1'),
-    source: grouped(
+  for (const name of COLUMN_FACET_NAMES.filter(isActive)) {
+    steps.push(() => {
+      const where = whereOf(without(filter, name), band);
+      return { [name]: grouped(db, `SELECT ${COLUMN_FACETS[name]} AS value, count(*) AS n ${FROM} ${where.sql} GROUP BY 1 ORDER BY 1`, where.params) };
+    });
+  }
+
+  steps.push(() => {
+    const where = whereOf(without(filter, 'source'), band);
+    const ids = matchingIds(where);
+    return {
+      source: grouped(
+        db,
+        `SELECT so.path AS value, count(DISTINCT ss.sample_id) AS n FROM sample_sources ss JOIN sources so ON so.id = ss.source_id
+          ${ids === null ? '' : `WHERE ss.sample_id IN (${ids})`} GROUP BY so.path ORDER BY so.path`,
+        where.params,
+      ),
+    };
+  });
+  steps.push(() => {
+    const where = whereOf(without(filter, 'tag'), band);
+    return { tag: grouped(db, `SELECT t.value AS value, count(*) AS n ${FROM} JOIN json_each(s.tags) t ${where.sql} GROUP BY 1 ORDER BY 1`, where.params) };
+  });
+  steps.push(() => {
+    const where = whereOf(without(filter, 'lint'), band);
+    const ids = matchingIds(where);
+    const lint = grouped(
       db,
-      `SELECT so.path AS value, count(DISTINCT ss.sample_id) AS n FROM sample_sources ss JOIN sources so ON so.id = ss.source_id GROUP BY so.path ORDER BY so.path`,
-    ),
-    primitive: grouped(db, 'SELECT primitive AS value, count(*) AS n FROM samples GROUP BY 1 ORDER BY 1'),
-    answer: grouped(db, 'SELECT answer AS value, count(*) AS n FROM samples GROUP BY 1 ORDER BY 1'),
-    lint,
-    tag: grouped(db, 'SELECT t.value AS value, count(*) AS n FROM samples s JOIN json_each(s.tags) t GROUP BY 1 ORDER BY 1'),
-  };
+      `SELECT code AS value, count(*) AS n FROM sample_lint_codes ${ids === null ? '' : `WHERE sample_id IN (${ids})`} GROUP BY code ORDER BY code`,
+      where.params,
+    );
+    if (band !== null) {
+      const outlier = 'l.revision_id IS NOT NULL AND (l.chain_chars < ? OR l.chain_chars > ?)';
+      const outliers = statement<unknown[], { n: number }>(
+        db,
+        `SELECT count(*) AS n ${FROM} ${where.sql === '' ? `WHERE ${outlier}` : `${where.sql} AND ${outlier}`}`,
+      ).get(...where.params, band.below, band.above)?.n ?? 0;
+      if (outliers > 0) lint[LENGTH_OUTLIER] = outliers;
+    }
+    return { lint };
+  });
+  return steps;
+}
+
+function sortedCounts(counts: FacetCounts): FacetCounts {
+  return Object.fromEntries(Object.entries(counts).sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0)));
+}
+
+/** Values present for each Library filter with how many samples carry each, under the other active filters (libraryFacetSteps). */
+export function libraryFacets(db: WritableDB, filter: SampleFilter, band: OutlierBand | null): Facets {
+  const facets: Facets = { status: {}, split: {}, kind: {}, source: {}, primitive: {}, answer: {}, lint: {}, tag: {}, media: {} };
+  for (const step of libraryFacetSteps(db, filter, band)) Object.assign(facets, step());
+  return facets;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -281,19 +364,36 @@ export interface BulkUpdate {
   removeTags?: readonly string[];
 }
 
+/** Samples that held one status, split and tag list (tags as stored: a sorted, unique JSON array). */
+export interface SampleStateGroup {
+  status: string;
+  split: string;
+  tags: string;
+  ids: number[];
+}
+
+export interface BulkUpdateResult {
+  /** The ids that exist (what was updated), ascending. */
+  ids: number[];
+  /** What those samples held before, grouped by equal values: what an Undo restores. */
+  previous: SampleStateGroup[];
+}
+
 /**
  * One transaction for the whole selection: a bulk status change over 10k samples either
- * happens or does not (and SQLite writes it once, not 10k times). Returns the ids that exist
- * (what was updated).
+ * happens or does not (and SQLite writes it once, not 10k times). The samples' values before the
+ * change are read inside the same transaction, so an Undo restores exactly what this replaced.
  */
-export function bulkUpdateSamples(db: WritableDB, update: BulkUpdate): number[] {
-  return db.transaction(() => {
+export function bulkUpdateSamples(db: WritableDB, update: BulkUpdate): BulkUpdateResult {
+  return writeTransaction(db, (): BulkUpdateResult => {
     const timestamp = now();
     const ids = JSON.stringify(update.ids);
-    const found = statement<[string], { id: number }>(db, 'SELECT s.id FROM json_each(?) k JOIN samples s ON s.id = k.value ORDER BY s.id')
-      .all(ids)
-      .map((row) => row.id);
-    if (found.length === 0) return found;
+    const before = statement<[string], { id: number; status: string; split: string; tags: string }>(
+      db,
+      'SELECT s.id, s.status, s.split, s.tags FROM json_each(?) k JOIN samples s ON s.id = k.value GROUP BY s.id ORDER BY s.id',
+    ).all(ids);
+    const found = before.map((row) => row.id);
+    if (found.length === 0) return { ids: found, previous: [] };
     const existing = JSON.stringify(found);
     if (update.status !== undefined) {
       statement(db, 'UPDATE samples SET status = ?, updated_at = ? WHERE id IN (SELECT value FROM json_each(?))').run(update.status, timestamp, existing);
@@ -313,8 +413,35 @@ export function bulkUpdateSamples(db: WritableDB, update: BulkUpdate): number[] 
          WHERE id IN (SELECT value FROM json_each(?))`,
       ).run(timestamp, JSON.stringify(update.addTags ?? []), JSON.stringify(update.removeTags ?? []), existing);
     }
-    return found;
-  })();
+    const groups = new Map<string, SampleStateGroup>();
+    for (const row of before) {
+      const key = JSON.stringify([row.status, row.split, row.tags]);
+      const group = groups.get(key);
+      if (group) group.ids.push(row.id);
+      else groups.set(key, { status: row.status, split: row.split, tags: row.tags, ids: [row.id] });
+    }
+    return { ids: found, previous: [...groups.values()] };
+  });
+}
+
+/**
+ * Puts samples back to the values a bulk change replaced (bulkUpdateSamples' `previous`), all or
+ * nothing: an Undo that restored half a selection would leave a state nobody chose. Returns the
+ * ids that still exist (what was restored), ascending.
+ */
+export function restoreSamples(db: WritableDB, groups: readonly SampleStateGroup[]): number[] {
+  return writeTransaction(db, (): number[] => {
+    const timestamp = now();
+    const restore = statement(
+      db,
+      'UPDATE samples SET status = ?, split = ?, tags = ?, updated_at = ? WHERE id IN (SELECT value FROM json_each(?)) RETURNING id',
+    );
+    const restored: number[] = [];
+    for (const group of groups) {
+      for (const row of restore.all(group.status, group.split, group.tags, timestamp, JSON.stringify(group.ids)) as Array<{ id: number }>) restored.push(row.id);
+    }
+    return restored.sort((left, right) => left - right);
+  });
 }
 
 export function setSampleStatus(db: WritableDB, id: number, status: string): { status: string; updated_at: string } | null {
@@ -401,7 +528,8 @@ export function writeLintCache(db: WritableDB, entries: readonly LintCacheEntry[
   const clearCodes = statement(db, 'DELETE FROM sample_lint_codes WHERE sample_id = ? AND code NOT IN (SELECT value FROM json_each(?))');
   const addCode = statement(db, 'INSERT OR IGNORE INTO sample_lint_codes(code, sample_id) VALUES (?, ?)');
   const unmark = statement(db, 'DELETE FROM sample_lint_pending WHERE sample_id = ?');
-  db.transaction(() => {
+  // IMMEDIATE when alone (db/writers.ts); inside the caller's transaction, a savepoint of it.
+  writeTransaction(db, () => {
     for (const entry of entries) {
       const codes = JSON.stringify(entry.codes);
       upsert.run(entry.sampleId, entry.revisionId, entry.words, entry.chars, codes, entry.contradictions);
@@ -409,7 +537,7 @@ export function writeLintCache(db: WritableDB, entries: readonly LintCacheEntry[
       for (const code of entry.codes) addCode.run(code, entry.sampleId);
     }
     for (const id of pendingIds) unmark.run(id);
-  })();
+  });
 }
 
 export interface LintCacheRow {

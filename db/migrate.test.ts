@@ -98,6 +98,17 @@ describe('migrations', () => {
     raw.close();
   });
 
+  it('keeps the clips of a version-4 file through migration 5 (media roots), unconfined until used', () => {
+    const path = join(tempDir(), 'p.frustum');
+    const raw = track(new Database(path));
+    migrate(raw, path, { target: 4 });
+    raw.prepare("INSERT INTO clips(name, ref, file_path, media_status, created_at) VALUES ('a.mp4', 'video/a.mp4', '/v/a.mp4', 'ok', 'then')").run();
+    migrate(raw, path, { target: 5 });
+    // NULL: linked before confinement; backend/media/confine.ts decides at each use.
+    expect(raw.prepare('SELECT name, file_path, media_status, media_root FROM clips').all()).toEqual([{ name: 'a.mp4', file_path: '/v/a.mp4', media_status: 'ok', media_root: null }]);
+    raw.close();
+  });
+
   it('refuses a file whose migration history was edited', () => {
     const path = join(tempDir(), 'p.frustum');
     createProject(path).close();

@@ -3,7 +3,9 @@
 // refused instead of being "repaired": guessing with someone's data is worse than stopping.
 import type Database from 'better-sqlite3';
 import { ProjectError } from '../common/errors';
+import type { WritableDB } from './connection';
 import { MIGRATIONS, type Migration } from './migrations/index';
+import { writeTransaction } from './writers';
 
 /** FNV-1a over the SQL text: enough to notice an edited migration, no crypto needed. */
 export function checksum(text: string): string {
@@ -38,6 +40,18 @@ export class NeedsMigrationError extends ProjectError {
   }
 }
 
+/**
+ * Refuses another application's SQLite file (tables, but no `migrations`) and, for a read-only
+ * open, an empty one. Only reads: db/connection.ts calls it before anything that writes, so a
+ * refused file is left byte for byte as it was.
+ */
+export function refuseForeignFile(db: Database.Database, file: string, options: { isReadonly?: boolean } = {}): void {
+  if (appliedMigrations(db) !== null) return;
+  const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
+  if (tables.n > 0) throw new ProjectError(file, 'is an SQLite file but not a Frustum project (no migrations table)');
+  if (options.isReadonly) throw new ProjectError(file, 'is an empty SQLite file, not a Frustum project');
+}
+
 export function migrate(
   db: Database.Database,
   file: string,
@@ -47,9 +61,7 @@ export function migrate(
   const target = options.target ?? migrations.length;
   const applied = appliedMigrations(db);
   if (applied === null) {
-    const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
-    if (tables.n > 0) throw new ProjectError(file, 'is an SQLite file but not a Frustum project (no migrations table)');
-    if (options.isReadonly) throw new ProjectError(file, 'is an empty SQLite file, not a Frustum project');
+    refuseForeignFile(db, file, options);
     db.exec('CREATE TABLE migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT');
   }
   const history = applied ?? [];
@@ -69,10 +81,15 @@ export function migrate(
   if (pending.length === 0) return;
   if (options.isReadonly) throw new NeedsMigrationError(file, pending.length);
   const record = db.prepare('INSERT INTO migrations(version, name, checksum, applied_at) VALUES (?, ?, ?, ?)');
+  const isApplied = db.prepare('SELECT 1 FROM migrations WHERE version = ?');
   for (const migration of pending) {
-    db.transaction(() => {
+    // Begun IMMEDIATE and checked again under the write lock (db/writers.ts): two commands that
+    // open a project right after an upgrade both find it behind, and the second must not apply
+    // what the first just committed. A writable open: the read-only one returned above.
+    writeTransaction(db as WritableDB, () => {
+      if (isApplied.get(migration.version) !== undefined) return;
       db.exec(migration.sql);
       record.run(migration.version, migration.name, checksum(migration.sql), new Date().toISOString());
-    })();
+    });
   }
 }

@@ -3,6 +3,7 @@
 import type { ReadableDB, WritableDB } from './connection';
 import { appendRevision, type AuthorKind, type RevisionRow } from './chains';
 import { now, statement } from './statements';
+import { writeTransaction } from './writers';
 
 export interface SampleRecord {
   id: number;
@@ -66,14 +67,17 @@ export function appendRevisionIfHead(
   author: { kind: AuthorKind; name: string },
   afterAppend?: (revision: RevisionRow) => void,
 ): ChainSaveOutcome {
-  return db.transaction((): ChainSaveOutcome => {
+  // IMMEDIATE (db/writers.ts): the head is compared under the write lock. Begun DEFERRED, the
+  // read came first and another program's commit in between made the append fail at once with
+  // SQLITE_BUSY ("project is busy") instead of waiting its turn.
+  return writeTransaction(db, (): ChainSaveOutcome => {
     const head = statement<[number], { head_revision_id: number | null }>(db, 'SELECT head_revision_id FROM samples WHERE id = ?').get(sampleId);
     if (!head) return { ok: false, reason: 'no-sample' };
     if (head.head_revision_id !== parentRevisionId) return { ok: false, reason: 'conflict', headRevisionId: head.head_revision_id };
     const revision = appendRevision(db, sampleId, text, author);
     afterAppend?.(revision);
     return { ok: true, revision };
-  })();
+  });
 }
 
 export interface ClipRecord {
@@ -87,12 +91,14 @@ export interface ClipRecord {
   probe: string | null;
   file_size: number | null;
   file_mtime: string | null;
+  /** The folder the file must stay inside (migration 5; backend/media/confine.ts). */
+  media_root: string | null;
 }
 
 export function clipById(db: ReadableDB, id: number): ClipRecord | undefined {
   return statement<[number], ClipRecord>(
     db,
-    'SELECT id, name, ref, file_path, media_status, media_error, content_hash, probe, file_size, file_mtime FROM clips WHERE id = ?',
+    'SELECT id, name, ref, file_path, media_status, media_error, content_hash, probe, file_size, file_mtime, media_root FROM clips WHERE id = ?',
   ).get(id);
 }
 

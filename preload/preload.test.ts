@@ -10,6 +10,7 @@ const listeners = new Map<string, Set<(event: unknown, message: unknown) => void
 let reply: unknown = { ok: true, response: { fine: true } };
 
 vi.mock('electron', () => ({
+  webUtils: { getPathForFile: (file: { name: string }) => `/home/me/${file.name}` },
   contextBridge: { exposeInMainWorld: (key: string, value: unknown) => exposed.set(key, value) },
   ipcRenderer: {
     invoke: async (channel: string, request: unknown) => {
@@ -28,6 +29,7 @@ vi.mock('electron', () => ({
 interface Bridge {
   methods: Record<string, (request: unknown) => Promise<unknown>>;
   on(event: string, listener: (payload: unknown) => void): () => void;
+  pathForFile(file: unknown): string;
 }
 
 beforeEach(async () => {
@@ -38,7 +40,7 @@ describe('preload', () => {
   it('exposes exactly window.frustum with one function per method, never ipcRenderer', () => {
     expect([...exposed.keys()]).toEqual(['frustum']);
     const bridge = exposed.get('frustum') as Bridge;
-    expect(Object.keys(bridge).sort()).toEqual(['methods', 'on']);
+    expect(Object.keys(bridge).sort()).toEqual(['methods', 'on', 'pathForFile']);
     expect(Object.keys(bridge.methods).sort()).toEqual(Object.keys(METHODS).sort());
   });
 
@@ -53,6 +55,11 @@ describe('preload', () => {
     await expect(bridge.methods['project.info']?.({})).rejects.toThrow(/^internal: x$/);
     reply = 'not an envelope';
     await expect(bridge.methods['project.info']?.({})).rejects.toThrow(/^internal:/);
+  });
+
+  it("gives a dropped file's path through webUtils (sandboxed pages have no File.path)", () => {
+    const bridge = exposed.get('frustum') as Bridge;
+    expect(bridge.pathForFile({ name: 'train.json' })).toBe('/home/me/train.json');
   });
 
   it('delivers only the subscribed event and unsubscribes', () => {

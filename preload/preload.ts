@@ -2,7 +2,7 @@
 // `window.frustum` (common/api/wire.ts FrustumBridge), one function per contract method,
 // generated from METHODS — never ipcRenderer itself, never a channel the contract does not
 // name. Runs sandboxed, so it is bundled to one CommonJS file (scripts/build.mjs).
-import { contextBridge, ipcRenderer } from 'electron';
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import { API_ERROR_CODES, EVENTS, METHODS, type MethodName } from '../common/api/contract';
 import { IPC_EVENT_CHANNEL, IPC_PREFIX, type FrustumBridge } from '../common/api/wire';
 
@@ -42,6 +42,8 @@ const bridge: FrustumBridge = {
       ipcRenderer.removeListener(IPC_EVENT_CHANNEL, handler);
     };
   },
+  // Only a File the page holds (dropped or picked by the person) has a path to give.
+  pathForFile: (file) => webUtils.getPathForFile(file),
 };
 
 contextBridge.exposeInMainWorld('frustum', bridge);

@@ -43,7 +43,7 @@ await buildCli('dist/cli');
 
 // Worker threads, found at run time as dist/workers/NAME.cjs (backend/packageRoot.ts workerScript).
 rmSync(new URL('../dist/workers', import.meta.url), { recursive: true, force: true });
-await build({ ...nodeCommonJs, entryPoints: { import: 'backend/formats/importWorker.ts' }, outdir: 'dist/workers' });
+await build({ ...nodeCommonJs, entryPoints: { job: 'backend/jobs/jobWorker.ts' }, outdir: 'dist/workers' });
 
 /**
  * The CLI, as CommonJS: dist/cli/index.cjs (commander and the command table), one file per
@@ -120,6 +120,8 @@ copyFileSync(new URL('../renderer/index.html', import.meta.url), new URL('../dis
 rmSync(new URL('../dist/electron', import.meta.url), { recursive: true, force: true });
 rmSync(new URL('../dist/preload', import.meta.url), { recursive: true, force: true });
 await build({ ...nodeModule, entryPoints: { main: 'main/electron/main.ts' }, outdir: 'dist/electron', target: 'node22', sourcemap: 'linked' });
+// The backend's utility process (main/electron/backendProcess.ts), CommonJS like the workers it starts.
+await build({ ...nodeCommonJs, entryPoints: { backend: 'main/electron/backendProcess.ts' }, outdir: 'dist/electron', target: 'node22' });
 await build({
   entryPoints: { preload: 'preload/preload.ts' },
   outdir: 'dist/preload',

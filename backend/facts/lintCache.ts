@@ -13,6 +13,7 @@ import {
   chainCharLengths, hasPendingLint, LENGTH_OUTLIER, pendingLint, writeLintCache,
   type LintCacheEntry, type OutlierBand, type PendingLintRow,
 } from '../../db/library';
+import { writeTransaction } from '../../db/writers';
 import { LENGTH_OUTLIER_FACTOR } from '../../common/ota/lint';
 
 /** Rows per transaction: big enough to amortise the commit's fsync, small enough to keep the event loop responsive. */
@@ -81,9 +82,14 @@ export function refreshLintCacheChunk(db: WritableDB, limit: number, readings = 
     if (!readings.has(clipId)) readings.set(clipId, readingForChecks(db, clipId));
     return readings.get(clipId) ?? null;
   };
-  const rows = pendingLint(db, limit);
-  if (rows.length > 0) writeLintCache(db, rows.map((row) => lintEntry(row, reading)), rows.map((row) => row.sample_id));
-  return rows.length;
+  // Read, linted and written under one write lock, begun IMMEDIATE (db/writers.ts): a chain that
+  // another program saves meanwhile is marked stale again by its trigger, and must not then be
+  // unmarked by a cache row made from its old text.
+  return writeTransaction(db, () => {
+    const rows = pendingLint(db, limit);
+    if (rows.length > 0) writeLintCache(db, rows.map((row) => lintEntry(row, reading)), rows.map((row) => row.sample_id));
+    return rows.length;
+  });
 }
 
 /** Relints every stale sample, blocking. Returns how many rows were refreshed. */

@@ -250,7 +250,8 @@ export function createFrameCache(options: FrameCacheOptions = {}): FrameCache {
     let identity;
     try {
       identity = await fileIdentity(source.path);
-    } catch {
+    } catch (error) {
+      if (error instanceof InputError) throw error; // there, but not a regular file
       throw new InputError([{ file: source.path, reason: 'file not found' }]);
     }
     const key = `${identity.path}\u0000${identity.size}\u0000${identity.mtime}`;

@@ -5,6 +5,8 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
+import { InputError } from '../../common/errors';
+import { notRegularReason } from './confine';
 
 export interface FileIdentity {
   path: string;
@@ -13,8 +15,11 @@ export interface FileIdentity {
   mtime: string;
 }
 
+/** Size and mtime of a regular file; anything else (a FIFO would block the hash forever) throws with the reason. */
 export async function fileIdentity(path: string): Promise<FileIdentity> {
   const stats = await stat(path);
+  const notRegular = notRegularReason(stats);
+  if (notRegular !== null) throw new InputError([{ file: path, reason: notRegular }]);
   return { path, size: stats.size, mtime: stats.mtime.toISOString() };
 }
 

@@ -3,6 +3,7 @@
 // throw: a batch of thousands of clips reports each bad one and carries on.
 import { stat } from 'node:fs/promises';
 import { array, boolean, enum as zodEnum, literal, looseObject, number, object, record, string, union, type infer as Infer } from 'zod';
+import { notRegularReason } from './confine';
 import { resolveFfmpeg } from './ffmpeg';
 import { mediaLimiter } from './pool';
 import { isAbortError, errorSummary, ProcessTimeoutError, runProcess, throwIfAborted } from './process';
@@ -185,8 +186,9 @@ function failure(kind: ProbeFailureKind, reason: string): ProbeResult {
 async function fileCheck(path: string): Promise<{ size: number } | ProbeResult> {
   try {
     const stats = await stat(path);
-    if (stats.isDirectory()) return failure('error', 'is a directory, not a video file');
-    if (!stats.isFile()) return failure('error', 'is not a regular file');
+    // Never hand ffprobe a FIFO or a device: it would wait on it until the timeout.
+    const notRegular = notRegularReason(stats);
+    if (notRegular !== null) return failure('error', notRegular);
     if (stats.size === 0) return failure('error', 'is empty (0 bytes)');
     return { size: stats.size };
   } catch (error) {

@@ -1,10 +1,9 @@
 // Probing a project's clips: each clip with a file is probed and hashed (skipped when its
 // size and mtime are unchanged since the last probe) and the result or the reason it failed
 // is stored. Bad clips are findings, not failures: the batch goes on.
-import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { listClipMedia, saveClipMedia, type ClipMediaRow, type ClipMediaUpdate } from '../../db/clips';
 import type { WritableDB } from '../../db/connection';
+import { confinedClipFile, isRefusal } from './confine';
 import { hashFile } from './hash';
 import { mapPool } from './pool';
 import { probeClip } from './probe';
@@ -17,17 +16,14 @@ interface ClipOutcome {
   update: ClipMediaUpdate | null;
 }
 
-async function probeOneClip(clip: ClipMediaRow, isForced: boolean, signal: AbortSignal): Promise<ClipOutcome> {
-  const path = clip.file_path as string;
-  let size: number | null = null;
-  let mtime: string | null = null;
-  try {
-    const stats = await stat(path);
-    size = stats.size;
-    mtime = stats.mtime.toISOString();
-  } catch {
-    // probeClip says why (missing, permission…).
-  }
+async function probeOneClip(db: WritableDB, clip: ClipMediaRow, isForced: boolean, signal: AbortSignal): Promise<ClipOutcome> {
+  // Only a regular file inside the clip's folder reaches ffprobe and the hash (confine.ts): a
+  // FIFO would block both forever, and a path out of the folder is not this project's to read.
+  const file = confinedClipFile(db, clip);
+  if (isRefusal(file)) return { clip, update: { id: clip.id, status: file.status, reason: file.reason } };
+  const path = file.realPath;
+  const size = file.size;
+  const mtime = file.mtime.toISOString();
   const isUnchanged = clip.media_status === 'ok' && clip.probe !== null && clip.content_hash !== null && clip.file_size === size && clip.file_mtime === mtime;
   if (isUnchanged && !isForced) return { clip, update: null };
   const result = await probeClip(path, { signal });
@@ -39,7 +35,7 @@ async function probeOneClip(clip: ClipMediaRow, isForced: boolean, signal: Abort
     if ((error as Error).name === 'AbortError') throw error;
     return { clip, update: { id: clip.id, status: 'error', reason: `cannot be read: ${(error as Error).message}`, fileSize: size, fileMtime: mtime } };
   }
-  return { clip, update: { id: clip.id, status: 'ok', probe: result.probe, contentHash, fileSize: result.probe.fileSize, fileMtime: mtime ?? '' } };
+  return { clip, update: { id: clip.id, status: 'ok', probe: result.probe, contentHash, fileSize: result.probe.fileSize, fileMtime: mtime } };
 }
 
 export interface ProjectProbeReport {
@@ -69,7 +65,7 @@ export async function probeProjectClips(
     await mapPool(
       withFile,
       async (clip) => {
-        const outcome = await probeOneClip({ ...clip, file_path: resolve(clip.file_path as string) }, options.force === true, signal);
+        const outcome = await probeOneClip(db, clip, options.force === true, signal);
         outcomes.push(outcome);
         if (outcome.update) unsaved.push(outcome.update);
         if (unsaved.length >= SAVE_EVERY) flush();

@@ -7,6 +7,7 @@ import { ApiError } from '../../common/api/contract';
 import { CURRENT_ANALYZER, findClipAnalysis, saveClipAnalysis } from '../../db/analysis';
 import type { WritableDB } from '../../db/connection';
 import { clipById } from '../../db/samples';
+import { confinedClipFile, isRefusal } from '../media/confine';
 import { ANALYSIS_DEFAULTS, analyzeClip, clipIdentity } from '../motion/analyze';
 
 export async function analyzeProjectClip(db: WritableDB, clipId: number, signal?: AbortSignal): Promise<void> {
@@ -15,7 +16,10 @@ export async function analyzeProjectClip(db: WritableDB, clipId: number, signal?
   if (clip.media_status !== 'ok' || clip.file_path === null) {
     throw new ApiError('unavailable', `clip ${clip.name} is ${clip.media_status}; relink it before analyzing`);
   }
-  const path = clip.file_path;
+  // Checked now, before any reader opens it: outside its folder, or a FIFO, it fails here at once.
+  const file = confinedClipFile(db, clip);
+  if (isRefusal(file)) throw new ApiError('unavailable', `clip ${clip.name} was not analyzed: ${file.reason}`);
+  const path = file.realPath;
   const settings = { fps: ANALYSIS_DEFAULTS.fps, width: ANALYSIS_DEFAULTS.width, fovDegrees: 'auto' as const };
   const analyzer = CURRENT_ANALYZER;
   let identity;

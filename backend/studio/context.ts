@@ -4,6 +4,7 @@
 // how the studio is put together.
 import type { EventName, EventPayload, MethodName, ProjectInfo, ApiHandlers } from '../../common/api/contract';
 import type { WritableDB } from '../../db/connection';
+import type { JobSupervisor } from '../jobs/supervisor';
 import type { LintRefresher } from './lintRefresher';
 import type { ClipMediaService, MediaUrls } from './media';
 
@@ -18,6 +19,8 @@ export interface StudioContext {
   readonly mediaUrls: MediaUrls;
   readonly media: ClipMediaService;
   readonly lint: LintRefresher;
+  /** Long work: every job runs in a process of its own (backend/jobs). */
+  readonly jobs: JobSupervisor;
   readonly log: (line: string) => void;
   /** Validated against the contract; a bad payload is logged, never sent. */
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void;

@@ -3,33 +3,20 @@
 // timeout, log slow calls by name (STYLE.md §8, after Signal's 40 ms query log), validate the
 // response, and turn any failure into an ApiError a renderer can show. Hosts never call
 // handlers directly, so no transport can skip a check.
-import { ApiError, METHODS, type ApiErrorCode, type ApiHandlers, type MethodName } from '../../common/api/contract';
-import { InputError, ProjectError } from '../../common/errors';
+import { ApiError, METHODS, timeoutOf, type ApiErrorCode, type ApiHandlers, type MethodName } from '../../common/api/contract';
+import { damagedProjectError, InputError, ProjectError } from '../../common/errors';
+import { isBusyError, retryWhileBusy } from '../../db/writers';
 
 export type CallOutcome = { ok: true; response: unknown } | { ok: false; error: { code: ApiErrorCode; message: string } };
-
-/** Per-method limits: Library and Review calls answer in milliseconds; media and analysis decode video. */
-export const DEFAULT_TIMEOUT_MS = 15_000;
-const TIMEOUTS_MS: Partial<Record<MethodName, number>> = {
-  'clip.media': 120_000,
-  'clip.analyze': 10 * 60_000,
-  'import.files': 30 * 60_000,
-  'library.bulkUpdate': 120_000,
-  'stats.get': 60_000,
-};
 
 /** Calls slower than this are logged with their name and duration. */
 export const SLOW_CALL_MS = 100;
 
 export interface DispatchOptions {
-  /** Override per-method limits (tests). */
+  /** Override the contract's per-method limits (tests). */
   timeoutMs?: (method: MethodName) => number;
   slowCallMs?: number;
   log?: (line: string) => void;
-}
-
-export function timeoutOf(method: MethodName): number {
-  return TIMEOUTS_MS[method] ?? DEFAULT_TIMEOUT_MS;
 }
 
 /** Maps anything a handler throws to the contract's error codes; unknown errors are bugs ('internal'), logged with their stack. */
@@ -37,8 +24,11 @@ export function toApiError(error: unknown, method: string, log?: (line: string) 
   if (error instanceof ApiError) return error;
   if (error instanceof InputError) return new ApiError('bad-request', error.message);
   if (error instanceof ProjectError) return new ApiError('unavailable', error.message);
+  // A damaged page surfaces from any query; the file's state, not a bug: say which file and how to check it.
+  const damage = damagedProjectError(error);
+  if (damage !== null) return new ApiError('unavailable', damage.message);
   const code = (error as { code?: unknown } | null)?.code;
-  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
+  if (isBusyError(error) || code === 'SQLITE_LOCKED') {
     return new ApiError('unavailable', `${method}: the project is busy (another program is writing to it); try again`);
   }
   log?.(`${method} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
@@ -69,7 +59,11 @@ export async function dispatch(handlers: ApiHandlers, method: string, request: u
   try {
     const handler = handlers[method] as (request: unknown) => unknown;
     const response = await Promise.race([
-      Promise.resolve().then(() => handler(parsed.data)),
+      // Another program (`frustum import`, a job) may hold the project's write lock for seconds;
+      // the studio's connection waits only a moment for it, on the thread that answers every
+      // call, so a call that found the project busy is tried again, without blocking, within
+      // its limit. Safe to rerun: its failed write wrote nothing (db/writers.ts).
+      Promise.resolve().then(() => retryWhileBusy(() => handler(parsed.data), started + limit)),
       new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new ApiError('timeout', `${method} did not finish within ${Math.round(limit / 1000)} s`)), limit);
       }),

@@ -8,7 +8,8 @@
 import { refreshSearchIndex } from '../../db/chains';
 import type { WritableDB } from '../../db/connection';
 import { pendingLintCount, type OutlierBand } from '../../db/library';
-import { lengthBand, readingForChecks, refreshLintCache, refreshLintCacheChunk } from '../facts/lintCache';
+import { isBusyError } from '../../db/writers';
+import { lengthBand, refreshLintCache, refreshLintCacheChunk, type readingForChecks } from '../facts/lintCache';
 
 const INLINE_RELINT_LIMIT = 500;
 /** ~10 ms of linting per turn: a Library query arriving meanwhile waits at most that long. */
@@ -49,7 +50,10 @@ export function createLintRefresher(db: WritableDB, events: { onRelinted: () => 
       isBandStale = true;
       if (!isClosed) events.onRelinted();
     } catch (error) {
-      events.log(`relinting the Library cache failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      // Another program writing the project for longer than the studio waits (db/writers.ts) is
+      // no failure: the pass stops, and the next Library call (the refetch that program's
+      // commit brings, backend/studio/externalWrites.ts) starts it again.
+      if (!isBusyError(error)) events.log(`relinting the Library cache failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     } finally {
       background = null;
     }

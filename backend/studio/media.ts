@@ -7,6 +7,7 @@ import { extname } from 'node:path';
 import { ApiError, type ClipMedia } from '../../common/api/contract';
 import type { WritableDB } from '../../db/connection';
 import { clipById, type ClipRecord } from '../../db/samples';
+import { confinedClipFile, isRefusal } from '../media/confine';
 import { requireProbe } from '../media/decode';
 import { outputSize, parseStoredProbe, type AllFrames, type ClipProbe, type ClipSource, type Filmstrip, type FrameCache } from '../media';
 
@@ -65,13 +66,20 @@ export function createClipMediaService(db: WritableDB, cache: FrameCache, events
   /** One whole-clip extraction per clip and size, shared by every frame request. */
   const frameSets = new Map<string, Promise<AllFrames | null>>();
 
-  function usableClip(clipId: number): ClipRecord & { file_path: string } {
+  /**
+   * The clip with the real path of its file, checked now (backend/media/confine.ts): inside the
+   * clip's folder and a regular file. Checked on every request, not once: a symlink or a file
+   * can be swapped after the import, and a FIFO handed to ffmpeg would hang it.
+   */
+  function usableClip(clipId: number): ClipRecord & { file_path: string; size: number } {
     const clip = clipById(db, clipId);
     if (!clip) throw new ApiError('not-found', `no clip ${clipId} in this project`);
     if (clip.media_status !== 'ok' || clip.file_path === null) {
       throw new ApiError('unavailable', `clip ${clip.name} is ${clip.media_status}${clip.media_error ? ` (${clip.media_error})` : ''}; relink it with \`frustum relink\``);
     }
-    return { ...clip, file_path: clip.file_path };
+    const file = confinedClipFile(db, clip);
+    if (isRefusal(file)) throw new ApiError('unavailable', `clip ${clip.name}: ${file.reason}`);
+    return { ...clip, file_path: file.realPath, size: file.size };
   }
 
   function sourceOf(clip: ClipRecord & { file_path: string }): { source: ClipSource } {
@@ -94,7 +102,8 @@ export function createClipMediaService(db: WritableDB, cache: FrameCache, events
   function frameSet(clipId: number, source: ClipSource, probe: ClipProbe): Promise<AllFrames | null> {
     if (probe.frameCount > wholeClipFrameLimit) return Promise.resolve(null);
     const size = displaySize(probe);
-    const key = `${clipId}\u0000${size.width ?? 'display'}`;
+    // Keyed by file too: a relinked clip must not be served the frames of its old file.
+    const key = `${clipId}\u0000${typeof source === 'string' ? source : source.path}\u0000${size.width ?? 'display'}`;
     let pending = frameSets.get(key);
     if (!pending) {
       pending = cache.allFrames(source, {
@@ -144,15 +153,7 @@ export function createClipMediaService(db: WritableDB, cache: FrameCache, events
 
   async function video(clipId: number): Promise<MediaFile> {
     const clip = usableClip(clipId);
-    let size: number;
-    try {
-      const info = await stat(clip.file_path);
-      if (!info.isFile()) throw new Error('not a file');
-      size = info.size;
-    } catch {
-      throw new ApiError('unavailable', `clip ${clip.name}: its file ${clip.file_path} is gone; relink it`);
-    }
-    return { path: clip.file_path, size, contentType: VIDEO_TYPES[extname(clip.file_path).toLowerCase()] ?? 'application/octet-stream' };
+    return { path: clip.file_path, size: clip.size, contentType: VIDEO_TYPES[extname(clip.file_path).toLowerCase()] ?? 'application/octet-stream' };
   }
 
   async function frame(clipId: number, index: number): Promise<MediaFile | { data: Buffer; contentType: string }> {

@@ -12,6 +12,7 @@ import { buildStudioProject, copyProject, STUDIO_SAMPLES } from '../../tests/sup
 import { tempDir, track } from '../../tests/support/tempDir';
 import { ftsQuery } from '../../db/library';
 import { chainWords } from '../facts/lintCache';
+import { waitForJob } from '../../common/api/waitForJob';
 import { createInProcessClient } from './inProcessClient';
 import { openStudio, type Studio } from './studio';
 
@@ -92,7 +93,7 @@ describe('library', () => {
     // Samples 3 and 4 moved to test while their clip's other samples stay in train: a leak.
     expect(await count({ clipInSeveralSplits: true })).toBe(15);
     expect(await count({ clipInSeveralSplits: false })).toBe(15);
-    const answers = (await client.call('library.facets', {})).answer;
+    const answers = (await client.call('library.facets', { filter: {} })).answer;
     for (const [letter, n] of Object.entries(answers)) expect(await count({ answer: [letter] })).toBe(n);
     const sample = await client.call('sample.get', { id: 3 });
     expect(sample.tags).toEqual(['good', 'odd']);
@@ -132,7 +133,7 @@ describe('library', () => {
     for (const row of flagged.rows) {
       for (const code of row.lint) expect((await client.call('library.ids', { filter: { lint: [code] }, sort: byId })).ids).toContain(row.id);
     }
-    const facets = await client.call('library.facets', {});
+    const facets = await client.call('library.facets', { filter: {} });
     expect(facets.lint['missing-tag']).toBe(1);
     expect(facets.status).toEqual({ draft: STUDIO_SAMPLES });
   });
@@ -162,9 +163,51 @@ describe('library', () => {
   it('bulk-updates in one go and tells every listener', async () => {
     const { client, events } = open();
     const ids = (await client.call('library.ids', { filter: { primitive: ['Pan_Left', 'Pan_Right'] }, sort: byId })).ids;
-    expect(await client.call('library.bulkUpdate', { ids: [...ids, 12345], status: 'rejected' })).toEqual({ updated: ids.length });
+    expect(await client.call('library.bulkUpdate', { ids: [...ids, 12345], status: 'rejected' })).toEqual({
+      updated: ids.length,
+      previous: [{ status: 'draft', split: 'train', tags: [], ids }],
+    });
     expect(events).toContainEqual({ event: 'samples.changed', payload: { ids, reason: 'bulk' } });
     expect((await rejection(client.call('library.bulkUpdate', { ids: [1] }))).code).toBe('bad-request');
+  });
+
+  it("undoes a bulk change: each sample back to its own status, split and tags", async () => {
+    const { client, events } = open();
+    await client.call('library.bulkUpdate', { ids: [1, 2], status: 'accepted', addTags: ['good'] });
+    await client.call('library.bulkUpdate', { ids: [2, 3], split: 'test' });
+    const rows = async () => (await client.call('library.query', { filter: {}, sort: byId, offset: 0, limit: 5 })).rows.map(({ id, status, split, tags }) => ({ id, status, split, tags }));
+    const before = await rows();
+    const change = await client.call('library.bulkUpdate', { ids: [1, 2, 3, 4], status: 'rejected', split: 'val', addTags: ['bad'], removeTags: ['good'] });
+    expect(change.previous.flatMap((group) => group.ids).sort()).toEqual([1, 2, 3, 4]);
+    expect((await rows()).slice(0, 4).every((row) => row.status === 'rejected' && row.split === 'val')).toBe(true);
+    events.length = 0;
+    expect(await client.call('library.restore', { samples: change.previous })).toEqual({ restored: 4 });
+    expect(await rows()).toEqual(before);
+    expect(events).toContainEqual({ event: 'samples.changed', payload: { ids: [1, 2, 3, 4], reason: 'bulk' } });
+    // One sample named with two states: refused, nothing written.
+    const twice = rejection(client.call('library.restore', { samples: [{ status: 'draft', split: 'train', tags: [], ids: [1] }, { status: 'accepted', split: 'train', tags: [], ids: [1] }] }));
+    expect((await twice).code).toBe('bad-request');
+    expect((await rejection(client.call('library.restore', { samples: [{ status: 'nope', split: 'train', tags: [], ids: [1] }] as never }))).code).toBe('bad-request');
+    expect(await rows()).toEqual(before);
+  });
+
+  it('counts each facet under the other active filters, not its own', async () => {
+    const { client } = open();
+    await client.call('library.bulkUpdate', { ids: [1, 2, 3, 4, 5], status: 'accepted' });
+    await client.call('library.bulkUpdate', { ids: [4, 5, 6], split: 'test' });
+    const count = async (filter: LibraryFilter) => (await client.call('library.query', { filter, sort: byId, offset: 0, limit: 1 })).total;
+    const filter: LibraryFilter = { status: ['accepted'], split: ['train'] };
+    const facets = await client.call('library.facets', { filter });
+    // Status counted under split=train only; split under status=accepted only.
+    expect(facets.status).toEqual({ accepted: await count({ status: ['accepted'], split: ['train'] }), draft: await count({ status: ['draft'], split: ['train'] }) });
+    expect(facets.split).toEqual({ train: 3, test: 2 });
+    for (const [primitive, n] of Object.entries(facets.primitive)) expect(n).toBe(await count({ ...filter, primitive: [primitive as 'Static'] }));
+    expect(Object.values(facets.primitive).reduce((sum, n) => sum + n, 0)).toBe(await count(filter));
+    expect(facets.media).toEqual({ ok: 3 });
+    expect((await client.call('library.facets', { filter: {} })).media).toEqual({ ok: STUDIO_SAMPLES });
+    // The search box's text becomes a safe FTS query here as in library.query.
+    const searched = await client.call('library.facets', { filter: { search: 'evidence', status: ['accepted'] } });
+    expect(Object.values(searched.status).reduce((sum, n) => sum + n, 0)).toBe(await count({ search: 'evidence' }));
   });
 });
 
@@ -249,16 +292,28 @@ describe('review', () => {
     await expect(studio.media.frame(2, 30)).rejects.toThrow();
   });
 
-  it('analyzes a clip on request, stores the reading and reuses it on the next request', async () => {
+  it('analyzes a clip on request as a job of its own process, stores the reading and reuses it on the next request', async () => {
     const { client, events } = open();
-    const first = await client.call('clip.analyze', { clipId: 2 });
+    const { jobId } = await client.call('clip.analyze', { clipId: 2 });
+    const finished = await studio?.handlers['jobs.get']({ id: jobId });
+    expect(finished?.kind).toBe('analyze');
+    const end = await waitForJob(client, jobId);
+    expect(end).toEqual({ jobId, state: 'succeeded', error: null });
+    const first = (await client.call('clip.analysis', { clipId: 2 })).analysis;
     // The fixture's clips are 64×48 index patterns: too small to track, but still a full reading.
-    expect(Object.keys(first.analysis.scores)).toHaveLength(15);
-    expect((await client.call('clip.analysis', { clipId: 2 })).analysis).toEqual(first.analysis);
+    expect(Object.keys(first?.scores ?? {})).toHaveLength(15);
+    const job = await client.call('jobs.get', { id: jobId });
+    expect(job).toMatchObject({ state: 'succeeded', title: 'analyze a clip', result: { analyzed: 1, failures: [] } });
+    expect(job.startedAt).not.toBeNull();
+    // The job's own process wrote its log.
+    expect((await client.call('jobs.log', { id: jobId })).text).toMatch(/job \d+ succeeded/);
     const again = await client.call('clip.analyze', { clipId: 2 });
-    expect(again.analysis.createdAt).toBe(first.analysis.createdAt);
-    expect(events.some((entry) => entry.event === 'samples.changed')).toBe(true);
+    await waitForJob(client, again.jobId);
+    expect((await client.call('clip.analysis', { clipId: 2 })).analysis?.createdAt).toBe(first?.createdAt);
+    expect(events.some((entry) => entry.event === 'job.finished' && (entry.payload as { jobId: number }).jobId === jobId)).toBe(true);
+    expect(events.some((entry) => entry.event === 'samples.changed' && (entry.payload as { reason: string }).reason === 'analysis')).toBe(true);
     expect((await rejection(client.call('clip.analyze', { clipId: 99 }))).code).toBe('not-found');
+    expect((await client.call('jobs.list', {})).jobs.map((entry) => entry.id)).toEqual([again.jobId, jobId]);
   });
 });
 
@@ -317,12 +372,36 @@ describe('stats and import', () => {
     expect(bad.message).toMatch(/broken\.json/);
     expect((await client.call('project.info', {})).sampleCount).toBe(STUDIO_SAMPLES);
     const result = await client.call('import.files', { files: [{ name: '../../evil/rl.json', content: records }] });
-    expect(result).toMatchObject({ samplesAdded: 1, clipsAdded: 1 });
+    expect(result).toMatchObject({ samplesAdded: 1, clipsAdded: 1, clipsMissing: 1 });
     expect((await client.call('project.info', {})).sampleCount).toBe(STUDIO_SAMPLES + 1);
     expect(events.filter((entry) => entry.event === 'job.finished').map((entry) => (entry.payload as { error: string | null }).error)).toEqual([expect.any(String), null]);
   });
 
-  it('keeps answering while a large drop imports on its worker thread, and reports progress as it goes', async () => {
+  it("records a dropped file as the person's file, not its temporary copy, and names it in problems", async () => {
+    const { client } = open();
+    const record = (id: string, clip: string) => ({ problem_id: id, problem: `Does the camera pan left? (${id})`, data_type: 'video', problem_type: 'multiple choice', options: ['A. No', 'B. Yes'], answer: '<answer>B</answer>', videos: [clip] });
+    // The web mode knows the name; the desktop app gives the whole path (only a label: clips are not looked for there).
+    const result = await client.call('import.files', {
+      files: [
+        { name: 'named.json', content: JSON.stringify([record('n1', 'video/n1.mp4')]) },
+        { name: 'pathed.json', path: '/home/someone/datasets/pathed.json', content: JSON.stringify([record('p1', 'video/sft_0.mp4'), record('p2', 'video/p2.mp4')]) },
+      ],
+    });
+    expect(result).toMatchObject({ samplesAdded: 3, clipsMissing: 2 });
+    const sources = Object.keys((await client.call('library.facets', { filter: {} })).source);
+    expect(sources).toEqual(expect.arrayContaining(['named.json', '/home/someone/datasets/pathed.json']));
+    expect(sources.some((path) => path.includes('frustum-drop-'))).toBe(false);
+    expect((await client.call('library.query', { filter: { source: ['named.json'] }, sort: byId, offset: 0, limit: 5 })).total).toBe(1);
+    const sample = await client.call('sample.get', { id: STUDIO_SAMPLES + 1 });
+    expect(sample.sources).toEqual(['named.json']);
+    const missing = await client.call('library.query', { filter: { media: ['missing'] }, sort: byId, offset: 0, limit: 5 });
+    expect(missing.rows.map((row) => [row.clipName, row.mediaStatus])).toEqual([['n1.mp4', 'missing'], ['p2.mp4', 'missing']]);
+    const bad = await rejection(client.call('import.files', { files: [{ name: 'broken.json', path: '/home/someone/broken.json', content: '[{' }] }));
+    expect(bad.message).toContain('/home/someone/broken.json');
+    expect(bad.message).not.toContain('frustum-drop-');
+  });
+
+  it('keeps answering while a large drop imports in a job of its own process, which it announces', async () => {
     const { client, events } = open();
     const records = JSON.stringify(Array.from({ length: 20_000 }, (_, index) => ({
       problem_id: `big${index}`, problem: `Does the camera pan left? (${index})`, data_type: 'video', problem_type: 'multiple choice',
@@ -339,10 +418,8 @@ describe('stats and import', () => {
       clearInterval(ticker);
     }
     expect((await client.call('project.info', {})).sampleCount).toBe(STUDIO_SAMPLES + 20_000);
-    const firstProgress = events.findIndex((entry) => {
-      const payload = entry.payload as { done?: number; total?: number } | null;
-      return entry.event === 'job.progress' && payload !== null && payload.done! > 0 && payload.done! < payload.total!;
-    });
+    // Progress within the import is the job's to store (backend/jobs/supervisor.test.ts watches it move).
+    const firstProgress = events.findIndex((entry) => entry.event === 'job.progress' && (entry.payload as { kind: string }).kind === 'import');
     const finished = events.findIndex((entry) => entry.event === 'job.finished');
     expect(firstProgress).toBeGreaterThan(-1);
     expect(events.slice(firstProgress, finished).some((entry) => entry.event === 'tick')).toBe(true);

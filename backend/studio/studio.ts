@@ -6,13 +6,19 @@
 import { userInfo } from 'node:os';
 import { EVENTS, type ApiHandlers, type EventName, type EventPayload } from '../../common/api/contract';
 import { openProject, type WritableDB } from '../../db/connection';
+import { isBusyError, setLockWait } from '../../db/writers';
+import { createJobSupervisor } from '../jobs/supervisor';
 import { createFrameCache, type FrameCache } from '../media';
 import type { StudioContext, StudioHost } from './context';
 import { dispatch, type CallOutcome, type DispatchOptions } from './dispatch';
+import { watchExternalWrites } from './externalWrites';
 import { clipsHandlers } from './handlers/clips';
+import { dialogHandlers } from './handlers/dialog';
 import { importsHandlers } from './handlers/imports';
+import { jobsHandlers } from './handlers/jobs';
 import { libraryHandlers } from './handlers/library';
 import { projectHandlers } from './handlers/project';
+import { relinkHandlers } from './handlers/relink';
 import { samplesHandlers } from './handlers/samples';
 import { statsHandlers } from './handlers/stats';
 import { createLintRefresher } from './lintRefresher';
@@ -59,6 +65,9 @@ function defaultAuthor(): string {
 export function openStudio(options: StudioOptions): Studio {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const db: WritableDB = openProject(options.projectPath);
+  // Its thread answers every call: it waits only a moment for another program's write, and
+  // dispatch retries a busy call without blocking (db/writers.ts).
+  setLockWait(db, 'eventLoop');
   let isClosed = false;
   const listeners = new Set<(event: EventName, payload: unknown) => void>();
   const inFlight = new Set<Promise<unknown>>();
@@ -70,6 +79,9 @@ export function openStudio(options: StudioOptions): Studio {
       log(`event ${event} not sent: ${parsed.error.message}`);
       return;
     }
+    // A refetch of everything (no ids): what other connections wrote so far (the studio's own
+    // import worker, a job) needs no second one.
+    if (event === 'samples.changed' && (parsed.data as EventPayload<'samples.changed'>).ids.length === 0) externalWrites.resync();
     for (const listener of [...listeners]) {
       try {
         listener(event, parsed.data);
@@ -84,14 +96,27 @@ export function openStudio(options: StudioOptions): Studio {
   try {
     cache = createFrameCache(options.cacheRoot !== undefined ? { root: options.cacheRoot } : { projectPath: options.projectPath });
     media = createClipMediaService(db, cache, {
-      onFramesProgress: (clipId, done, total) => emit('job.progress', { jobId: `frames-${clipId}`, kind: 'frames', done, total, message: `extracting frames of clip ${clipId}` }),
-      onFramesFinished: (clipId, error) => emit('job.finished', { jobId: `frames-${clipId}`, error }),
+      onFramesProgress: (clipId, done, total) => emit('frames.progress', { clipId, done, total }),
+      onFramesFinished: (clipId, error) => emit('frames.finished', { clipId, error }),
     }, options.wholeClipFrameLimit);
   } catch (error) {
     db.close();
     throw error;
   }
   const lint = createLintRefresher(db, { onRelinted: () => emit('samples.changed', { ids: [], reason: 'analysis' }), log });
+  const externalWrites = watchExternalWrites({ db, lint, emit, log });
+  const jobs = createJobSupervisor({
+    db,
+    projectPath: options.projectPath,
+    emit,
+    log,
+    // What a finished job wrote (readings, samples, clips) is on screen somewhere: refetch it.
+    onFinished: (job) => {
+      if (job.state !== 'succeeded') return;
+      lint.markStale();
+      emit('samples.changed', { ids: [], reason: job.kind === 'analyze' ? 'analysis' : 'import' });
+    },
+  });
 
   const context: StudioContext = {
     db,
@@ -101,6 +126,7 @@ export function openStudio(options: StudioOptions): Studio {
     mediaUrls: options.mediaUrls,
     media,
     lint,
+    jobs,
     log,
     emit,
   };
@@ -112,12 +138,22 @@ export function openStudio(options: StudioOptions): Studio {
     ...clipsHandlers(context),
     ...statsHandlers(context),
     ...importsHandlers(context),
+    ...relinkHandlers(context),
+    ...jobsHandlers(context),
+    ...dialogHandlers(context),
   };
 
   // Start relinting on open: by the time the Library asks, a big project is (being) relinted.
   // Deferred one turn so a host's listeners are attached before the first event.
   setImmediate(() => {
-    if (!isClosed) lint.band();
+    if (isClosed) return;
+    try {
+      lint.band();
+    } catch (error) {
+      // Outside any call, so nothing else would catch it. A project another program is writing
+      // (db/writers.ts) is relinted by the first Library call instead.
+      if (!isBusyError(error)) log(`relinting the Library cache failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    }
   });
 
   async function call(method: string, request: unknown): Promise<CallOutcome> {
@@ -150,6 +186,7 @@ export function openStudio(options: StudioOptions): Studio {
     close: async (graceMs = 5000) => {
       if (isClosed) return;
       isClosed = true;
+      externalWrites.stop();
       // Drain: a save in flight finishes (and commits) before the database closes.
       let timer: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([
@@ -161,6 +198,7 @@ export function openStudio(options: StudioOptions): Studio {
       clearTimeout(timer);
       // The background relint stops between chunks: let its current chunk finish.
       await lint.close();
+      jobs.close();
       media.close();
       listeners.clear();
       db.close();

@@ -4,7 +4,7 @@
 // what crosses its boundary with these schemas, so the renderer cannot tell which host it has.
 // Runtime-free: the renderer imports it.
 import {
-  array, boolean, enum as zodEnum, literal, nullable, number, object, optional, record, string, union,
+  array, boolean, discriminatedUnion, enum as zodEnum, literal, nullable, number, object, optional, record, string, union, unknown,
   type infer as Infer, type ZodType,
 } from 'zod';
 import { PRIMITIVES } from '../camerabench/primitives';
@@ -86,6 +86,15 @@ export const savedView = object({
   sort: librarySort,
 });
 export type SavedView = Infer<typeof savedView>;
+
+/** Samples that hold one status, split and set of tags (a bulk change's before, for its Undo). */
+export const sampleState = object({
+  status: reviewStatus,
+  split: text(64).min(1),
+  tags: array(text(128)).max(1000),
+  ids: array(id).min(1).max(100_000),
+});
+export type SampleState = Infer<typeof sampleState>;
 
 export const revision = object({
   id,
@@ -232,13 +241,30 @@ export const projectStats = object({
 });
 export type ProjectStats = Infer<typeof projectStats>;
 
-export const jobProgress = object({
-  jobId: string(),
-  kind: zodEnum(['import', 'analyze', 'frames']),
+export const JOB_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+export const jobState = zodEnum(JOB_STATES);
+export const finalJobState = zodEnum(['succeeded', 'failed', 'cancelled']);
+
+/** One piece of long work (backend/jobs): a row of the project's jobs table, run by a process of its own. */
+export const job = object({
+  id,
+  /** backend/jobs/kinds.ts: analyze, import, synth, … */
+  kind: string(),
+  title: string(),
+  state: jobState,
+  /** Progress in the kind's own units (clips, records, frames); total 0 = not known yet. */
   done: number(),
   total: number(),
   message: string(),
+  /** Why it failed: input problems, or the end of its log when its process died. */
+  error: nullable(string()),
+  /** What it produced (kind-specific JSON), once succeeded. */
+  result: unknown(),
+  createdAt: string(),
+  startedAt: nullable(string()),
+  finishedAt: nullable(string()),
 });
+export type Job = Infer<typeof job>;
 
 export const projectInfo = object({
   path: string(),
@@ -254,7 +280,17 @@ export type ProjectInfo = Infer<typeof projectInfo>;
 // Methods: name → request and response schemas. A new feature adds a line here, one service
 // function (backend/studio/) and one view.
 
-const method = <Request extends ZodType, Response extends ZodType>(request: Request, response: Response) => ({ request, response });
+/**
+ * A method's limits travel with it: the host that runs it (backend/studio/dispatch.ts) and the
+ * clients that wait for it (renderer/api/) read the same number (the client adds the way there
+ * and back). Library and Review calls answer in milliseconds; media decodes video.
+ */
+export const DEFAULT_TIMEOUT_MS = 15_000;
+const method = <Request extends ZodType, Response extends ZodType>(request: Request, response: Response, limits: { timeoutMs?: number } = {}) => ({
+  request,
+  response,
+  timeoutMs: limits.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+});
 const empty = object({});
 const ok = object({ ok: literal(true) });
 
@@ -268,9 +304,14 @@ export const METHODS = {
   /** Every id matching a filter in sort order (select-all, next/previous navigation). */
   'library.ids': method(object({ filter: libraryFilter, sort: librarySort }), object({ ids: array(id) })),
   /** Values present in the project for each filter menu, with counts. */
-  'library.facets': method(empty, object({
+  /**
+   * Values present for each filter menu, with how many samples carry each under all the OTHER
+   * active filters (faceted search: a menu's own choice does not narrow its own counts). `media`
+   * counts by the clip's media status ('none': samples without a clip).
+   */
+  'library.facets': method(object({ filter: libraryFilter }), object({
     status: countMap, split: countMap, kind: countMap, source: countMap, primitive: countMap, answer: countMap,
-    lint: countMap, tag: countMap,
+    lint: countMap, tag: countMap, media: countMap,
   })),
   'library.bulkUpdate': method(
     object({
@@ -280,7 +321,18 @@ export const METHODS = {
       addTags: optional(array(text(128).min(1)).max(32)),
       removeTags: optional(array(text(128).min(1)).max(32)),
     }),
-    object({ updated: number().int().nonnegative() }),
+    // `previous`: what the changed samples held before, for library.restore (the Library's Undo).
+    object({ updated: number().int().nonnegative(), previous: array(sampleState) }),
+    { timeoutMs: 120_000 },
+  ),
+  /**
+   * Puts samples back to the status, split and tags given (library.bulkUpdate's `previous`), in
+   * one transaction; at most 100,000 ids in all. Samples deleted meanwhile are skipped.
+   */
+  'library.restore': method(
+    object({ samples: array(sampleState).min(1).max(100_000) }),
+    object({ restored: number().int().nonnegative() }),
+    { timeoutMs: 120_000 },
   ),
   'views.list': method(empty, object({ views: array(savedView) })),
   'views.save': method(savedView, ok),
@@ -300,30 +352,80 @@ export const METHODS = {
   /** Restore = a new revision with an old revision's text (history stays append-only). */
   'sample.restore': method(object({ id, revisionId: id, parentRevisionId: nullable(id) }), object({ revision })),
 
-  'clip.media': method(object({ clipId: id }), clipMedia),
+  'clip.media': method(object({ clipId: id }), clipMedia, { timeoutMs: 120_000 }),
   /** The stored analysis, or null when the clip has not been analyzed. */
   'clip.analysis': method(object({ clipId: id }), object({ analysis: nullable(clipAnalysis) })),
-  /** Run the analyzer on one clip now (progress as 'job.progress' events). */
-  'clip.analyze': method(object({ clipId: id }), object({ analysis: clipAnalysis })),
+  /** Starts the analyzer on one clip as a job and answers at once; 'job.progress' / 'job.finished' follow, then clip.analysis has the reading. */
+  'clip.analyze': method(object({ clipId: id }), object({ jobId: id })),
   'clip.labels': method(object({ clipId: id }), object({ labels: array(primitiveLabel) })),
   'clip.setLabel': method(
     object({ clipId: id, primitive, value: nullable(union([literal(0), literal(1)])) }),
     object({ labels: array(primitiveLabel) }),
   ),
+  /**
+   * Point clips whose file is missing or refused (outside its folder, not a regular file) at
+   * files under `folder`, a folder on the host's disk: by the path their dataset gave, then by
+   * file name. A file counts only if its real path (symlinks followed) is inside the folder,
+   * which becomes the clips' media folder. Only `clipIds` when given; all or nothing.
+   */
+  'clips.relink': method(
+    object({ folder: text(4096).min(1), clipIds: optional(array(id).max(100_000)) }),
+    object({ relinked: number(), stillMissing: number(), clips: number() }),
+    { timeoutMs: 120_000 },
+  ),
+  /**
+   * A folder the person picks, for clips.relink: the desktop app shows its native dialog (the
+   * Electron host answers this method itself); other hosts answer 'unavailable' (type the path).
+   * `folder` is null when the person cancels. Waits as long as a person may take to choose.
+   */
+  'dialog.pickFolder': method(object({ title: optional(text(200)) }), object({ folder: nullable(string()) }), { timeoutMs: 10 * 60_000 }),
 
-  'stats.get': method(empty, projectStats),
+  'stats.get': method(empty, projectStats, { timeoutMs: 60_000 }),
 
-  /** Import dropped files: their names and text (the renderer cannot read paths). All or nothing. */
+  /** Import dropped files: their names and text (a web page cannot read paths; the desktop app adds them). All or nothing. */
   'import.files': method(
     object({
-      files: array(object({ name: text(1024).min(1), content: string().max(512 * 1024 * 1024) })).min(1).max(64),
+      files: array(object({
+        name: text(1024).min(1),
+        /** The file's full path where the host can know it (the desktop app): recorded as its source, never read. */
+        path: optional(text(4096).min(1)),
+        content: string().max(512 * 1024 * 1024),
+      })).min(1).max(64),
       format: optional(zodEnum(['auto', 'sft', 'rl', 'eval', 'results', 'camerabench', 'camerabench-scores'])),
     }),
-    object({ jobId: string(), samplesAdded: number(), samplesUpdated: number(), clipsAdded: number() }),
+    /** `clipsMissing`: clips the records name that were not found (kept as missing; relink them). */
+    object({ jobId: id, samplesAdded: number(), samplesUpdated: number(), clipsAdded: number(), clipsMissing: number() }),
+    // The import runs as a job in its own process; the call waits for its outcome.
+    { timeoutMs: 30 * 60_000 },
+  ),
+
+  /** Jobs of this project, newest first, whoever started them (this studio, another, the CLI). */
+  'jobs.list': method(object({ limit: optional(number().int().positive().max(1000)) }), object({ jobs: array(job) })),
+  'jobs.get': method(object({ id }), job),
+  /** Starts long work as a job; answers at once with it queued. */
+  'jobs.start': method(
+    discriminatedUnion('kind', [
+      /** The whole project (readings and drafts), or only these clips' readings. */
+      object({ kind: literal('analyze'), clipIds: optional(array(id).min(1).max(100_000)), force: optional(boolean()) }),
+      /** Synthetic clips with exact ground truth rendered beside the project and imported. */
+      object({ kind: literal('synth'), count: number().int().min(1).max(500), seed: number().int().min(0).max(4_294_967_295) }),
+    ]),
+    job,
+  ),
+  /** Stops a job and its whole process tree (SIGTERM, SIGKILL after 5 s); an ended job is returned as it is. */
+  'jobs.cancel': method(object({ id }), job, { timeoutMs: 30_000 }),
+  /** Up to maxBytes of the job's log from byte `offset`; `offset` in the answer is where to read next. */
+  'jobs.log': method(
+    object({ id, offset: optional(number().int().nonnegative()), maxBytes: optional(number().int().positive().max(4 * 1024 * 1024)) }),
+    object({ text: string(), offset: number().int().nonnegative(), size: number().int().nonnegative(), isFinal: boolean() }),
   ),
 } as const;
 
 export type MethodName = keyof typeof METHODS;
+
+export function timeoutOf(name: MethodName): number {
+  return METHODS[name].timeoutMs;
+}
 export type MethodRequest<M extends MethodName> = Infer<(typeof METHODS)[M]['request']>;
 export type MethodResponse<M extends MethodName> = Infer<(typeof METHODS)[M]['response']>;
 
@@ -331,10 +433,18 @@ export type MethodResponse<M extends MethodName> = Infer<(typeof METHODS)[M]['re
 // Push events: backend → renderer.
 
 export const EVENTS = {
-  /** Samples changed by anyone (this window, another window, the CLI): refetch what you show. */
-  'samples.changed': object({ ids: array(id), reason: zodEnum(['chain', 'status', 'bulk', 'import', 'labels', 'analysis']) }),
-  'job.progress': jobProgress,
-  'job.finished': object({ jobId: string(), error: nullable(string()) }),
+  /**
+   * Samples changed by anyone (this window, another window, the CLI): refetch what you show.
+   * 'external': another program wrote the project (backend/studio/externalWrites.ts); which
+   * samples is not known, so ids is empty.
+   */
+  'samples.changed': object({ ids: array(id), reason: zodEnum(['chain', 'status', 'bulk', 'import', 'labels', 'analysis', 'external']) }),
+  /** A job was queued, started or moved on. */
+  'job.progress': object({ jobId: id, kind: string(), state: zodEnum(['queued', 'running']), done: number(), total: number(), message: string() }),
+  'job.finished': object({ jobId: id, kind: string(), state: finalJobState, error: nullable(string()) }),
+  /** Frames of a clip being extracted for scrubbing (the frame cache; not a job: it serves the open clip). */
+  'frames.progress': object({ clipId: id, done: number(), total: number() }),
+  'frames.finished': object({ clipId: id, error: nullable(string()) }),
 } as const;
 
 export type EventName = keyof typeof EVENTS;

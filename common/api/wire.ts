@@ -35,4 +35,10 @@ export function isMethodName(name: string): name is MethodName {
 export interface FrustumBridge {
   readonly methods: { readonly [M in MethodName]: (request: MethodRequest<M>) => Promise<MethodResponse<M>> };
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+  /**
+   * The path on disk of a file the person dropped on the window ('' when it has none), so an
+   * import records the person's file as its source. Electron's webUtils.getPathForFile: sandboxed
+   * pages have no File.path.
+   */
+  pathForFile(file: File): string;
 }

@@ -23,13 +23,14 @@ export function findJsonSyntaxError(text: string): JsonSyntaxError | null {
     if (char === '{') return object();
     if (char === '[') return array();
     if (char === '"') return string();
-    if (char !== undefined && /[-0-9]/.test(char)) return number();
+    // Literals before numbers: "-Infinity" (Python's json.dump writes it) starts like a number.
     for (const literal of ['true', 'false', 'null', 'NaN', 'Infinity', '-Infinity']) {
       if (text.startsWith(literal, index)) {
         index += literal.length;
         return;
       }
     }
+    if (char !== undefined && /[-0-9]/.test(char)) return number();
     fail(`${describe()} where a value should be`);
   };
   const string = (): void => {

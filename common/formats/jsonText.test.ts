@@ -35,6 +35,14 @@ describe('parseJsonRecords', () => {
     expect([parsed.records[1]?.line, parsed.records[0]?.line]).toEqual([6, 4]);
   });
 
+  it('reads a .jsonl file of one record as JSON Lines, not as a wrapper object', () => {
+    const text = '{"image": "a.mp4", "question": "Q?", "label": "Yes"}\n';
+    expect(parseJsonRecords(text, 'one.json').layout).toEqual({ kind: 'object', key: '' });
+    const parsed = parseJsonRecords(text, 'one.jsonl', [], { isJsonLines: true });
+    expect(parsed.layout).toEqual({ kind: 'jsonl' });
+    expect(parsed.records.map((record) => record.raw)).toEqual([text.trim()]);
+  });
+
   it('reads JSON Lines, skipping blank lines and CRLF endings', () => {
     const text = '{"a": 1}\r\n\n{"a": "}{"}\n';
     const parsed = parseJsonRecords(text, 'f.jsonl');
@@ -91,6 +99,35 @@ describe('parseJsonRecords', () => {
   it('names the line and record of a bad JSON Lines record', () => {
     const problem = problemOf(() => parseJsonRecords('{"a": 1}\n{"a": 2}\n{"a": \n', 'bad.jsonl'));
     expect(problem).toMatchObject({ file: 'bad.jsonl', line: 3, record: 2 });
+  });
+
+  // Python's json.dump writes NaN and Infinity; a JSON Lines file is told by its first line, which
+  // was checked with JSON.parse alone: a first line holding NaN made the whole file read as one
+  // value, refused at line 2 ("unexpected { after the end of the JSON value").
+  describe.each([
+    ['LF', '\n', ''],
+    ['CRLF', '\r\n', ''],
+    ['BOM', '\n', '\ufeff'],
+    ['BOM and CRLF', '\r\n', '\ufeff'],
+  ])('NaN and Infinity in JSON Lines (%s)', (_name, eol, bom) => {
+    const lines = ['{"a": NaN, "n": 1}', '{"a": Infinity, "n": 2}', '{"a": -Infinity, "n": 3}'];
+
+    it('reads a file whose first line holds NaN as JSON Lines, each record at its line', () => {
+      const parsed = parseJsonRecords(bom + lines.join(eol) + eol, 'f.jsonl');
+      expect(parsed.layout).toEqual({ kind: 'jsonl' });
+      expect(parsed.records.map((record) => [record.line, (record.value as { a: number }).a])).toEqual([[1, NaN], [2, Infinity], [3, -Infinity]]);
+    });
+
+    it.each([0, 1, 2])('names line %i + 1 when that line is broken beside NaN or Infinity', (broken) => {
+      const text = bom + lines.map((line, index) => (index === broken ? line.replace('}', ', }') : line)).join(eol) + eol;
+      const problem = problemOf(() => parseJsonRecords(text, 'f.jsonl'));
+      expect(problem).toMatchObject({ file: 'f.jsonl', line: broken + 1, reason: expect.stringMatching(/expected a quoted key/) });
+    });
+
+    it('names line 1 when the first line holds NaN and is cut short', () => {
+      const text = bom + ['{"a": NaN, "n": ', ...lines.slice(1)].join(eol) + eol;
+      expect(problemOf(() => parseJsonRecords(text, 'f.jsonl'))).toMatchObject({ file: 'f.jsonl', line: 1 });
+    });
   });
 
   it('refuses an empty file', () => {

@@ -275,7 +275,7 @@ export function parseJsonRecords(
   text: string,
   file: string,
   recordKeys: readonly string[] = [],
-  hints: { isAscii?: boolean } = {},
+  hints: { isAscii?: boolean; isJsonLines?: boolean } = {},
 ): ParsedJsonFile {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text; // a UTF-8 BOM is not JSON
   const offset = body === text ? 0 : 1;
@@ -289,11 +289,21 @@ export function parseJsonRecords(
   const wholeValueEnd = arraySpans !== null ? arraySpans.end : first === 123 ? skipValue(body, firstIndex) : -1;
   const isSingleValue = wholeValueEnd !== -1 && skipWhitespace(body, wholeValueEnd) >= body.length;
 
-  if (!isSingleValue && (first === 123 || first === 91) && looksLikeJsonLines(body)) {
+  // A .jsonl file of one record is one object on one line: still JSON Lines, not a wrapper object.
+  if ((!isSingleValue && (first === 123 || first === 91) && looksLikeJsonLines(body)) || (hints.isJsonLines === true && first === 123)) {
     return { text: body, layout: { kind: 'jsonl' }, records: parseJsonLines(body, file), container: null, style };
   }
 
-  const value = parseJsonValue(body, file);
+  let value: unknown;
+  try {
+    value = parseJsonValue(body, file);
+  } catch (error) {
+    // JSON Lines whose first line is broken (cut short, a typo) does not look like JSON Lines,
+    // and read as one value its error lands on a later line. A second line that is a whole record
+    // tells: then each broken line is reported at its own line and record.
+    if (first === 123 && isSecondLineARecord(body)) parseJsonLines(body, file);
+    throw error;
+  }
   const lineOf = lineLocator(body);
   if (Array.isArray(value)) {
     const spans = arraySpans?.spans ?? [];
@@ -321,9 +331,27 @@ function looksLikeJsonLines(text: string): boolean {
   const newline = text.indexOf('\n', skipWhitespace(text, 0));
   if (newline === -1) return false;
   const firstLine = text.slice(0, newline).trim();
+  if (!firstLine.startsWith('{')) return false;
   try {
-    JSON.parse(firstLine);
-    return firstLine.startsWith('{');
+    // With the NaN / Infinity that parseJsonLines accepts too: with JSON.parse alone, a first
+    // line holding NaN made the file look like one JSON value, and the error was reported at
+    // line 2 ("unexpected { after the end of the JSON value") instead of the record's own.
+    parseJsonValue(firstLine, '');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isSecondLineARecord(text: string): boolean {
+  const firstEnd = text.indexOf('\n', skipWhitespace(text, 0));
+  if (firstEnd === -1) return false;
+  const start = skipWhitespace(text, firstEnd + 1);
+  if (text.charCodeAt(start) !== 123) return false;
+  const end = text.indexOf('\n', start);
+  try {
+    parseJsonValue(text.slice(start, end === -1 ? text.length : end), '');
+    return true;
   } catch {
     return false;
   }

@@ -50,6 +50,32 @@ describe('normalizeRecord', () => {
     expect(normalizeRecord('rl', record)).toEqual({ ok: false, field, reason: expect.stringMatching(reason) });
   });
 
+  // A question that is empty or only whitespace (once any <video> token is taken out) asks the
+  // model nothing; it used to import, trimmed to "" and keyed on the clip alone.
+  it.each([
+    ['eval', { problem_id: 'Pan_Left_3', problem: ' \t\n ', data_type: 'video', problem_type: 'multiple choice', options, solution: 'B', path: 'a.mp4' }, 'problem'],
+    ['results', { problem_id: 1, problem: '\u3000', data_type: 'video', problem_type: 'multiple choice', options, solution: 'B', path: 'a.mp4', output: 'B', prediction: 'B', accuracy: 1 }, 'problem'],
+    ['rl', { problem: '<video>  ', answer: 'A', options, videos: ['a.mp4'] }, 'problem'],
+    ['rl', { problem: rlPrompt(' ', options), answer: 'A', videos: ['a.mp4'] }, 'problem'],
+    ['camerabench', { image: 'a.mp4', question: '\u00a0\r\n', label: 'Yes' }, 'question'],
+    ['camerabench-scores', { video_path: 'a.mp4', question: '', ground_truth_label: 'Yes', score: 0.5, error: null }, 'question'],
+    ['sft', { messages: [{ role: 'user', content: sftUserContent('  ', options) }, { role: 'assistant', content: '<answer>B</answer>' }], videos: ['a.mp4'] }, 'messages.0.content'],
+  ] as const)('refuses a %s record whose question is only whitespace', (format, record, field) => {
+    expect(normalizeRecord(format, record)).toEqual({ ok: false, field, reason: 'the question is empty or only whitespace' });
+  });
+
+  it.each([
+    [['A.', 'B. Yes'], 'A'],
+    [['A. No', 'B) \t '], 'B'],
+    [['A. No', ' b . \u3000'], 'B'],
+  ])('refuses options %j, one with no text after its letter', (list, letter) => {
+    expect(normalizeRecord('rl', { problem: question, answer: 'A', options: list, videos: ['a.mp4'] })).toEqual({
+      ok: false, field: 'options', reason: `option ${letter} has no text after "${letter}."`,
+    });
+    const sft = { messages: [{ role: 'user', content: sftUserContent(question, list) }, { role: 'assistant', content: '<answer>A</answer>' }], videos: ['a.mp4'] };
+    expect(normalizeRecord('sft', sft)).toMatchObject({ ok: false, field: 'messages.0.content' });
+  });
+
   it('refuses a score with a label other than Yes or No', () => {
     const result = normalizeRecord('camerabench-scores', { video_path: 'a.mp4', question, ground_truth_label: 'maybe', score: 0.5, error: null });
     expect(result).toEqual({ ok: false, field: 'ground_truth_label', reason: 'must be "Yes" or "No"' });

@@ -159,10 +159,17 @@ function optionsProblem(options: readonly string[], letters: ReadonlyArray<strin
   for (const [index, option] of options.entries()) {
     const letter = letters[index] ?? null;
     if (letter === null) return `option "${option.slice(0, 40)}" does not start with a letter such as "A. "`;
+    // The letter matched /^\s*[A-Za-z]\s*[.)]/, so the text starts after the first "." or ")".
+    if (isBlank(option.slice(option.search(/[.)]/) + 1))) return `option ${letter} has no text after "${letter}."`;
     if (seen.has(letter)) return `option letter ${letter} appears twice`;
     seen.add(letter);
   }
   return null;
+}
+
+/** Empty or only whitespace once any <video> tokens are taken out: no question a model can be asked. */
+function isBlank(text: string): boolean {
+  return text.replaceAll('<video>', '').trim() === '';
 }
 
 function primitiveOf(problemId: string | null, question: string): Primitive | null {
@@ -178,6 +185,7 @@ function normalizeQuestionRecord(
   clipRef: string,
   chain: string | null,
 ): NormalizeResult {
+  if (isBlank(problem)) return fail('problem', 'the question is empty or only whitespace');
   const optionProblem = checkOptions(options);
   if (optionProblem) return fail('options', optionProblem);
   const letter = answerLetter(answer, options);
@@ -234,7 +242,7 @@ function normalizeSft(value: unknown): NormalizeResult {
     return fail('videos', `${videos.length} video(s) but ${tokens} <video> token(s) in the messages`);
   }
   const { problem, options } = parsePrompt(user);
-  if (problem === '') return fail(`messages.${userIndex}.content`, 'the question is empty');
+  if (isBlank(problem)) return fail(`messages.${userIndex}.content`, 'the question is empty or only whitespace');
   const optionProblem = checkOptions(options);
   if (optionProblem) return fail(`messages.${userIndex}.content`, optionProblem);
   const chain = messages[assistantIndex]?.content ?? '';
@@ -325,6 +333,7 @@ function normalizeCameraBench(value: unknown): NormalizeResult {
   const parsed = parseWith(cameraBenchRecord, value);
   if (!parsed.ok) return parsed;
   const record = parsed.data;
+  if (isBlank(record.question)) return fail('question', 'the question is empty or only whitespace');
   const question = record.question.trim();
   const primitive =
     (record.task ? primitiveFromTask(record.task) : null) ??
@@ -355,6 +364,7 @@ function normalizeScore(value: unknown): NormalizeResult {
   const record = parsed.data;
   const label = record.ground_truth_label.toLowerCase();
   if (label !== 'yes' && label !== 'no') return fail('ground_truth_label', 'must be "Yes" or "No"');
+  if (isBlank(record.question)) return fail('question', 'the question is empty or only whitespace');
   const question = record.question.trim();
   return {
     ok: true,

@@ -43,9 +43,11 @@ export function parsePrompt(text: string): { problem: string; options: string[] 
   let body = text.replace(/<video>/g, '');
   const tail = body.indexOf(QUESTION_TEMPLATE_TAIL.trimStart().slice(0, 60));
   if (tail !== -1) body = body.slice(0, tail);
-  body = body.trim();
+  // The newline ahead keeps a prompt with no question ("<video>\nOptions:\n…", whose marker's own
+  // newline the trim took) from reading as a question "Options: A. No B. Yes" without options.
+  body = `\n${body.trim()}`;
   const marker = body.lastIndexOf('\nOptions:\n');
-  if (marker === -1) return { problem: body, options: [] };
+  if (marker === -1) return { problem: body.slice(1), options: [] };
   const options = body
     .slice(marker + '\nOptions:\n'.length)
     .split('\n')

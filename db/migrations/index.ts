@@ -4,6 +4,8 @@ import * as initial from './0001-initial';
 import * as media from './0002-media';
 import * as analysis from './0003-analysis';
 import * as studio from './0004-studio';
+import * as mediaRoots from './0005-media-roots';
+import * as jobs from './0006-jobs';
 
 export interface Migration {
   version: number;
@@ -16,4 +18,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, ...media },
   { version: 3, ...analysis },
   { version: 4, ...studio },
+  { version: 5, ...mediaRoots },
+  { version: 6, ...jobs },
 ];

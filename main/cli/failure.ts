@@ -1,6 +1,6 @@
 // Exit codes scripts can trust (README: Exit codes), and how failures are shown: one clear
 // line per problem for people, one JSON object for scripts, a stack trace only for bugs.
-import { describeProblem, InputError, ProjectError, UsageError } from '../../common/errors';
+import { damagedProjectError, describeProblem, InputError, ProjectError, UsageError } from '../../common/errors';
 
 export const EXIT = {
   ok: 0,
@@ -16,7 +16,10 @@ export const EXIT = {
 
 const SHOWN_PROBLEMS = 20;
 
-export function reportFailure(error: unknown, isJson: boolean): number {
+export function reportFailure(thrown: unknown, isJson: boolean): number {
+  // A damaged project file is reported by whichever query first read a bad page, as a bare
+  // SqliteError: it is the file's fault, not ours, so it gets the project's message and exit 1.
+  const error = damagedProjectError(thrown) ?? thrown;
   if (error instanceof InputError) {
     if (isJson) {
       process.stdout.write(JSON.stringify({ ok: false, error: 'input', message: error.message, problems: error.problems }) + '\n');

@@ -148,6 +148,30 @@ program
   .action(async (project: string, options) => (await import('./commands/serve')).run(project, options));
 
 program
+  .command('jobs')
+  .description("the project's jobs (analysis, imports, synthetic clips…) with their state and progress, newest first")
+  .argument('<project>', 'project file')
+  .option('--limit <n>', 'at most this many (default 50)')
+  .addOption(json)
+  .action(async (project: string, options) => (await import('./commands/jobs')).run(project, options));
+
+program
+  .command('logs')
+  .description("a job's log; with -f, follow it until the job ends")
+  .argument('<project>', 'project file')
+  .argument('<job>', 'job id (frustum jobs lists them)')
+  .option('-f, --follow', 'keep printing what the job writes until it ends')
+  .action(async (project: string, job: string, options) => (await import('./commands/logs')).run(project, job, options));
+
+program
+  .command('cancel')
+  .description('stop a job and every process it started')
+  .argument('<project>', 'project file')
+  .argument('<job>', 'job id (frustum jobs lists them)')
+  .addOption(json)
+  .action(async (project: string, job: string, options) => (await import('./commands/cancel')).run(project, job, options));
+
+program
   .command('doctor')
   .description('which ffmpeg/ffprobe, SQLite and ML backends this machine runs (exit 1 if an essential is missing)')
   .addOption(json)

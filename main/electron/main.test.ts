@@ -25,12 +25,16 @@ const fake = vi.hoisted(() => {
     /** The button the person picks in a message box. */
     messageBoxChoice: 1,
     errors: [] as string[],
+    forks: [] as Array<{ script: string; args: string[] }>,
   };
   return state;
 });
 
 vi.mock('electron', () => {
   class BrowserWindow {
+    static fromWebContents() {
+      return null;
+    }
     webContents;
     constructor(options: Record<string, unknown>) {
       const contents = {
@@ -96,6 +100,46 @@ vi.mock('electron', () => {
       },
     },
     shell: { openExternal: async () => undefined },
+    // The backend's utility process, played in this process: the real backend entry's work (open
+    // the studio, serve it on the port) over structured-cloned messages, as between processes.
+    utilityProcess: {
+      fork: (script: string, args: string[]) => {
+        fake.forks.push({ script, args });
+        const mainListeners = new Map<string, Set<Listener>>();
+        const backendListeners = new Set<(message: unknown) => void>();
+        const emit = (event: string, ...values: unknown[]) => {
+          for (const listener of [...(mainListeners.get(event) ?? [])]) listener(...values);
+        };
+        const child = {
+          postMessage: (message: unknown) => {
+            const copy = structuredClone(message);
+            setImmediate(() => backendListeners.forEach((listener) => listener(copy)));
+          },
+          on: (event: string, listener: Listener) => mainListeners.set(event, new Set([...(mainListeners.get(event) ?? []), listener])),
+          once: (event: string, listener: Listener) => mainListeners.set(event, new Set([...(mainListeners.get(event) ?? []), listener])),
+          off: (event: string, listener: Listener) => mainListeners.get(event)?.delete(listener),
+        };
+        const port = {
+          postMessage: (message: unknown) => {
+            const copy = structuredClone(message);
+            setImmediate(() => emit('message', copy));
+          },
+          onMessage: (listener: (message: unknown) => void) => {
+            backendListeners.add(listener);
+            return () => backendListeners.delete(listener);
+          },
+        };
+        void (async () => {
+          const { openStudio } = await import('../../backend/studio/studio');
+          const { serveStudio } = await import('./backendChannel');
+          const { ELECTRON_MEDIA_URLS } = await import('./security');
+          const studio = openStudio({ projectPath: args[0] as string, host: 'electron', mediaUrls: ELECTRON_MEDIA_URLS, log: () => undefined });
+          serveStudio(studio, port, () => emit('exit', 0));
+          port.postMessage({ type: 'ready', projectPath: args[0] });
+        })();
+        return child;
+      },
+    },
   };
 });
 
@@ -164,6 +208,16 @@ describe('the Electron host', () => {
     fake.permissionRequest?.({}, 'media', (granted: boolean) => decisions.push(granted));
     expect(decisions).toEqual([false]);
     expect(fake.permissionCheck?.({}, 'notifications')).toBe(false);
+  });
+
+  it('answers dialog.pickFolder itself, with a native folder dialog', async () => {
+    const pick = fake.ipc.get('frustum:dialog.pickFolder');
+    expect(await pick?.(trusted(), { title: 'Where are the clips?' })).toEqual({ ok: true, response: { folder: fake.project } });
+    expect(await pick?.(trusted(), { title: 5 })).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+  });
+
+  it('runs the backend in a utility process on the project, and relays to it', () => {
+    expect(fake.forks).toEqual([{ script: expect.stringMatching(/backend\.cjs$/), args: [fake.project] }]);
   });
 
   it('answers IPC through the contract, only for its own page', async () => {

@@ -1,31 +1,36 @@
 // The Electron host: one hardened window onto one open project. The hardening itself is data in
-// ./security.ts (tested without Electron); this file applies it. The backend runs in this
-// process through backend/studio (the same door the web mode and the CLI use), and the
-// renderer reaches it only through the preload's window.frustum (preload/preload.ts).
+// ./security.ts (tested without Electron); this file applies it. The backend — the studio over
+// the open project, the same door the web mode and the CLI use — runs in a utility process
+// (./backendProcess.ts), so the window's main process only relays (./backendChannel.ts): a
+// slow query, a decode or a job's bookkeeping never freezes the window. The renderer reaches it
+// only through the preload's window.frustum (preload/preload.ts).
 //
 // Started as `electron dist/electron/main.js [PROJECT]` (npm start, or the packaged app).
-import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, protocol, session, shell, type MenuItemConstructorOptions } from 'electron';
-import { createReadStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, protocol, session, shell, utilityProcess, type MenuItemConstructorOptions, type WebContents } from 'electron';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { array, object, string } from 'zod';
-import { ApiError } from '../../common/api/contract';
+import { METHODS } from '../../common/api/contract';
 import { IPC_EVENT_CHANNEL } from '../../common/api/wire';
-import { openStudio, type Studio } from '../../backend/studio/studio';
-import { contentTypeOf, parseRange, rendererFile } from '../web/security';
+import { connectToBackend, type BackendConnection } from './backendChannel';
+import { contentTypeOf, rendererFile } from '../web/security';
+import { errorResponse, handleMediaRequest, responseHeaders } from './mediaProtocol';
 import {
-  APP_HOST, APP_SCHEME, ELECTRON_MEDIA_URLS, ipcChannels, isNavigationAllowed, isPermissionGranted, isTrustedSender, MEDIA_SCHEME,
-  parseMediaUrl, PRIVILEGED_SCHEMES, RESPONSE_HEADERS, START_URL, WEB_PREFERENCES, windowOpenDecision, withRecent,
+  APP_HOST, APP_SCHEME, ipcChannels, isNavigationAllowed, isPermissionGranted, isTrustedSender, MEDIA_SCHEME,
+  PRIVILEGED_SCHEMES, START_URL, WEB_PREFERENCES, windowOpenDecision, withRecent,
 } from './security';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** dist/electron/main.js → dist/renderer and dist/preload. */
 const rendererDir = join(here, '..', 'renderer');
 const preloadPath = join(here, '..', 'preload', 'preload.cjs');
+/** The backend's utility process script (scripts/build.mjs: dist/electron/backend.cjs). */
+const backendPath = join(here, 'backend.cjs');
 const isDevelopment = !app.isPackaged;
 
-let studio: Studio | null = null;
+let backend: BackendConnection | null = null;
+let isQuitting = false;
 let window: BrowserWindow | null = null;
 
 // Must run before `ready`: the schemes get an origin and may stream.
@@ -56,18 +61,41 @@ function rememberRecent(path: string): void {
 
 // ---- the project
 
+/** Starts a backend process on the project; resolves once it has opened it. */
+async function startBackend(projectPath: string): Promise<BackendConnection> {
+  const child = utilityProcess.fork(backendPath, [projectPath], { serviceName: 'Frustum backend', stdio: 'inherit' });
+  const connection = connectToBackend({
+    postMessage: (message) => child.postMessage(message),
+    onMessage: (listener) => {
+      child.on('message', listener);
+      return () => child.off('message', listener);
+    },
+  });
+  child.once('exit', (code) => {
+    // Pending calls fail at once instead of timing out (Actual's rejectAllPendingRequests).
+    connection.fail(`the backend process stopped (exit code ${code})`);
+    if (backend === connection && !isQuitting) {
+      backend = null;
+      dialog.showErrorBox('The project was closed', `Frustum's backend process stopped (exit code ${code}). Open the project again (File → Open recent); jobs it started go on.`);
+    }
+  });
+  await connection.ready;
+  return connection;
+}
+
 async function openProjectFile(path: string): Promise<void> {
-  const next = openStudio({ projectPath: resolve(path), host: 'electron', mediaUrls: ELECTRON_MEDIA_URLS });
-  const previous = studio;
-  studio = next;
+  const projectPath = resolve(path);
+  const next = await startBackend(projectPath);
+  const previous = backend;
+  backend = next;
   if (previous) await previous.close();
-  next.onAny((event, payload) => {
+  next.onEvent((event, payload) => {
     // Events go only to our own page; a closed window just misses them.
     if (window && !window.isDestroyed()) window.webContents.send(IPC_EVENT_CHANNEL, { event, payload });
   });
-  rememberRecent(next.projectPath);
+  rememberRecent(projectPath);
   buildMenu();
-  window?.setTitle(`Frustum — ${next.projectPath}`);
+  window?.setTitle(`Frustum — ${projectPath}`);
   window?.webContents.reload();
 }
 
@@ -91,43 +119,33 @@ async function openWithErrorDialog(path: string): Promise<void> {
 
 // ---- IPC: one handler per contract method, answered with an envelope
 
+async function pickFolder(sender: WebContents, request: unknown): Promise<{ ok: true; response: { folder: string | null } } | { ok: false; error: { code: 'bad-request'; message: string } }> {
+  const parsed = METHODS['dialog.pickFolder'].request.safeParse(request);
+  if (!parsed.success) return { ok: false, error: { code: 'bad-request', message: `dialog.pickFolder: ${parsed.error.issues[0]?.message ?? 'invalid'}` } };
+  const owner = BrowserWindow.fromWebContents(sender);
+  const options = { title: parsed.data.title ?? 'Choose a folder', properties: ['openDirectory' as const] };
+  const result = owner ? await dialog.showOpenDialog(owner, options) : await dialog.showOpenDialog(options);
+  return { ok: true, response: { folder: result.canceled ? null : (result.filePaths[0] ?? null) } };
+}
+
 function installIpc(): void {
   for (const { method, channel } of ipcChannels()) {
     ipcMain.handle(channel, async (event, request: unknown) => {
       if (!isTrustedSender(event.senderFrame?.url, event.senderFrame === event.sender.mainFrame)) {
         return { ok: false, error: { code: 'bad-request', message: 'IPC from an untrusted frame' } };
       }
-      if (studio === null) return { ok: false, error: { code: 'unavailable', message: 'no project is open (File → Open project…)' } };
-      // studio.call validates request and response against the contract and never throws; the
-      // envelope crosses the bridge and the preload turns an error into "code: message".
-      return studio.call(method, request);
+      // A native dialog belongs to the window's process (the backend's utility process has no UI):
+      // answered here, with or without a project.
+      if (method === 'dialog.pickFolder') return pickFolder(event.sender, request);
+      if (backend === null) return { ok: false, error: { code: 'unavailable', message: 'no project is open (File → Open project…)' } };
+      // The backend's studio.call validates request and response against the contract and never
+      // throws; the envelope crosses the bridge and the preload turns an error into "code: message".
+      return backend.call(method, request);
     });
   }
 }
 
 // ---- protocols
-
-function headers(contentType: string, extra: Record<string, string> = {}): Headers {
-  return new Headers({ ...RESPONSE_HEADERS, 'content-type': contentType, ...extra });
-}
-
-function fileResponse(path: string, contentType: string, rangeHeader: string | null, cacheControl: string): Response {
-  const size = statSync(path).size;
-  const range = parseRange(rangeHeader ?? undefined, size);
-  if (range === 'unsatisfiable') return new Response(null, { status: 416, headers: headers('text/plain', { 'content-range': `bytes */${size}` }) });
-  const common = { 'accept-ranges': 'bytes', 'cache-control': cacheControl };
-  if (range === null) {
-    return new Response(Readable.toWeb(createReadStream(path)) as ReadableStream, { status: 200, headers: headers(contentType, { ...common, 'content-length': String(size) }) });
-  }
-  return new Response(Readable.toWeb(createReadStream(path, { start: range.start, end: range.end })) as ReadableStream, {
-    status: 206,
-    headers: headers(contentType, { ...common, 'content-range': `bytes ${range.start}-${range.end}/${size}`, 'content-length': String(range.end - range.start + 1) }),
-  });
-}
-
-function errorResponse(status: number, message: string): Response {
-  return new Response(`${message}\n`, { status, headers: headers('text/plain; charset=utf-8') });
-}
 
 function installProtocols(): void {
   protocol.handle(APP_SCHEME, (request) => {
@@ -137,42 +155,11 @@ function installProtocols(): void {
     if (file === null || !existsSync(file) || !statSync(file).isFile()) {
       return existsSync(join(rendererDir, 'index.html')) ? errorResponse(404, 'not found') : errorResponse(503, 'the renderer is not built: run `npm run build`');
     }
-    return new Response(readFileSync(file), { status: 200, headers: headers(contentTypeOf(file), { 'cache-control': 'no-store' }) });
+    return new Response(readFileSync(file), { status: 200, headers: responseHeaders(contentTypeOf(file), { 'cache-control': 'no-store' }) });
   });
 
-  protocol.handle(MEDIA_SCHEME, async (request) => {
-    const media = parseMediaUrl(request.url);
-    if (media === null) return errorResponse(404, 'not found');
-    if (studio === null) return errorResponse(503, 'no project is open');
-    try {
-      switch (media.kind) {
-        case 'video': {
-          const file = await studio.media.video(media.clipId);
-          return fileResponse(file.path, file.contentType, request.headers.get('range'), 'no-store');
-        }
-        case 'frame': {
-          const frame = await studio.media.frame(media.clipId, media.index);
-          if ('data' in frame) return new Response(new Uint8Array(frame.data), { status: 200, headers: headers(frame.contentType) });
-          return fileResponse(frame.path, frame.contentType, null, 'private, max-age=3600');
-        }
-        case 'filmstrip': {
-          const file = await studio.media.filmstripSprite(media.clipId);
-          return fileResponse(file.path, file.contentType, null, 'private, max-age=3600');
-        }
-        default: {
-          const unhandled: never = media;
-          throw new Error(`unhandled media request ${JSON.stringify(unhandled)}`);
-        }
-      }
-    } catch (error) {
-      if (error instanceof ApiError) {
-        const status = error.code === 'not-found' ? 404 : error.code === 'bad-request' ? 400 : error.code === 'unavailable' ? 503 : 500;
-        return errorResponse(status, error.message);
-      }
-      console.error(error);
-      return errorResponse(500, 'internal error');
-    }
-  });
+  // The answers live in ./mediaProtocol.ts, tested without Electron against a real project.
+  protocol.handle(MEDIA_SCHEME, (request) => handleMediaRequest(request, backend?.media ?? null));
 }
 
 // ---- window and menus
@@ -292,14 +279,13 @@ app.on('web-contents-created', (_event, contents) => {
 
 app.on('window-all-closed', () => app.quit());
 
-let isQuitting = false;
 app.on('before-quit', (event) => {
-  if (isQuitting || studio === null) return;
-  // Drain calls in flight (a save commits) before the database closes.
+  if (isQuitting || backend === null) return;
+  // Drain calls in flight (a save commits) before the backend closes the database and exits.
   event.preventDefault();
   isQuitting = true;
-  const closing = studio;
-  studio = null;
+  const closing = backend;
+  backend = null;
   void closing.close().finally(() => app.quit());
 });
 

@@ -35,8 +35,8 @@ describe('electronClient', () => {
     const client = createElectronClient(bridge);
     const seen: unknown[] = [];
     client.on('job.finished', (payload) => seen.push(payload));
-    emit('job.finished', { jobId: 'j', error: null });
+    emit('job.finished', { jobId: 7, kind: 'analyze', state: 'succeeded', error: null });
     emit('job.finished', { jobId: 3 });
-    expect(seen).toEqual([{ jobId: 'j', error: null }]);
+    expect(seen).toEqual([{ jobId: 7, kind: 'analyze', state: 'succeeded', error: null }]);
   });
 });

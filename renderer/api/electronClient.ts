@@ -2,11 +2,11 @@
 // host validates too, but the renderer checks responses and events itself so that both
 // transports hand the views the same, parsed values.
 import {
-  ApiError, API_ERROR_CODES, EVENTS, METHODS, type ApiErrorCode, type EventName, type EventPayload, type MethodName,
+  ApiError, API_ERROR_CODES, EVENTS, METHODS, timeoutOf, type ApiErrorCode, type EventName, type EventPayload, type MethodName,
   type MethodRequest, type MethodResponse,
 } from '../../common/api/contract';
 import type { FrustumBridge } from '../../common/api/wire';
-import type { StudioClient } from './client';
+import { TRANSPORT_MARGIN_MS, type StudioClient } from './client';
 
 function toApiError(method: string, error: unknown): ApiError {
   if (error instanceof ApiError) return error;
@@ -19,13 +19,14 @@ function toApiError(method: string, error: unknown): ApiError {
   return new ApiError('internal', `${method}: ${message}`);
 }
 
-export function createElectronClient(bridge: FrustumBridge, timeoutMs = 30_000): StudioClient {
+/** `timeoutMs`: one limit for every call (tests); default: the contract's limit of each method, plus the way there and back. */
+export function createElectronClient(bridge: FrustumBridge, timeoutMs?: number): StudioClient {
   async function call<M extends MethodName>(method: M, request: MethodRequest<M>): Promise<MethodResponse<M>> {
     const parsed = METHODS[method].request.safeParse(request);
     if (!parsed.success) throw new ApiError('bad-request', `${method}: ${parsed.error.message}`);
     const invoke = bridge.methods[method] as (request: unknown) => Promise<unknown>;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const limit = method === 'import.files' || method === 'clip.analyze' ? 30 * 60_000 : timeoutMs;
+    const limit = timeoutMs ?? timeoutOf(method) + TRANSPORT_MARGIN_MS;
     try {
       const raw = await Promise.race([
         invoke(parsed.data),
@@ -57,5 +58,12 @@ export function createElectronClient(bridge: FrustumBridge, timeoutMs = 30_000):
     connection: 'open',
     onConnection: () => () => undefined,
     dispose: () => undefined,
+    pathOfFile: (file) => {
+      try {
+        return bridge.pathForFile(file) || null;
+      } catch {
+        return null; // an older preload, or a file with no path (made by the page): its name will do
+      }
+    },
   };
 }

@@ -3,10 +3,10 @@
 // call that cannot complete rejects with an ApiError (STYLE.md §8: per-call timeout, pending
 // calls rejected when the connection drops, reconnect with backoff).
 import {
-  ApiError, EVENTS, METHODS, type EventName, type EventPayload, type MethodName, type MethodRequest, type MethodResponse,
+  ApiError, EVENTS, METHODS, timeoutOf, type EventName, type EventPayload, type MethodName, type MethodRequest, type MethodResponse,
 } from '../../common/api/contract';
 import { serverFrame, TOKEN_PARAMETER, WEB_SOCKET_PATH, type ClientFrame } from '../../common/api/wire';
-import type { ConnectionState, StudioClient } from './client';
+import { TRANSPORT_MARGIN_MS, type ConnectionState, type StudioClient } from './client';
 
 /** The slice of the DOM WebSocket this client uses, so tests can hand in a fake. */
 export interface SocketLike {
@@ -22,9 +22,8 @@ export interface SocketLike {
 export interface WebSocketClientOptions {
   url: string;
   createSocket?: (url: string) => SocketLike;
-  /** Per-call limit; long methods (imports, analysis) get `longTimeoutMs`. */
+  /** One limit for every call (tests); default: the contract's limit of each method, plus the way there and back. */
   timeoutMs?: number;
-  longTimeoutMs?: number;
   /** Delays between reconnect attempts, the last one repeating. */
   backoffMs?: readonly number[];
   /** Reports frames that fail validation (never thrown: a bad frame must not kill the client). */
@@ -32,7 +31,6 @@ export interface WebSocketClientOptions {
 }
 
 const OPEN = 1;
-const LONG_METHODS: ReadonlySet<MethodName> = new Set(['import.files', 'clip.analyze', 'library.bulkUpdate']);
 
 /** ws://host/api/ws?token=T for the page at `location` with its `token` query parameter. */
 export function webSocketUrl(location: { protocol: string; host: string; search: string }): string {
@@ -50,8 +48,7 @@ interface Pending {
 
 export function createWebSocketClient(options: WebSocketClientOptions): StudioClient {
   const createSocket = options.createSocket ?? ((url: string) => new WebSocket(url) as unknown as SocketLike);
-  const timeoutMs = options.timeoutMs ?? 30_000;
-  const longTimeoutMs = options.longTimeoutMs ?? 30 * 60_000;
+  const limitOf = (method: MethodName) => options.timeoutMs ?? timeoutOf(method) + TRANSPORT_MARGIN_MS;
   const backoff = options.backoffMs ?? [250, 500, 1000, 2000, 5000];
   const reportProtocolError = options.onProtocolError ?? ((message: string) => console.error(message));
 
@@ -186,7 +183,7 @@ export function createWebSocketClient(options: WebSocketClientOptions): StudioCl
     if (!parsed.success) return Promise.reject(new ApiError('bad-request', `${method}: ${parsed.error.message}`));
     return new Promise<MethodResponse<M>>((resolve, reject) => {
       const id = nextId++;
-      const limit = LONG_METHODS.has(method) ? longTimeoutMs : timeoutMs;
+      const limit = limitOf(method);
       const timer = setTimeout(() => {
         pending.delete(id);
         const index = queued.findIndex((frame) => frame.id === id);

@@ -5,9 +5,11 @@ import type { StudioClient, ConnectionState } from '../api/client';
 import { LibraryView } from '../library/LibraryView';
 import { ReviewView } from '../review/ReviewView';
 import { StatsView } from '../stats/StatsView';
-import { ClientContext, errorMessage, RefreshContext, ToastContext, type Toast, type ToastKind } from './api';
+import { ClientContext, errorMessage, RefreshContext, ToastContext, type Toast, type ToastAction, type ToastKind } from './api';
 import { ImportDrop } from './ImportDrop';
-import { formatRoute, parseRoute, TABS, type Route, type Tab } from './route';
+import { JobsMenu } from './JobsMenu';
+import { DEFAULT_SORT, formatRoute, parseRoute, tabRoute, TABS, type ReviewMemory, type Route, type Tab } from './route';
+import { LibraryCursorContext } from './reviewMemory';
 import { isTextTarget, SHORTCUTS } from './shortcuts';
 import { applyTheme, initialTheme, type Theme } from './theme';
 import type { ProjectInfo } from '../../common/api/contract';
@@ -24,10 +26,11 @@ export function App({ client }: { client: StudioClient }) {
   const [epoch, setEpoch] = useState(0);
   const nextToast = useRef(1);
 
-  const notify = useCallback((kind: ToastKind, message: string) => {
+  const notify = useCallback((kind: ToastKind, message: string, options: { action?: ToastAction } = {}) => {
     const id = nextToast.current++;
-    setToasts((list) => [...list.slice(-4), { id, kind, message }]);
-    setTimeout(() => setToasts((list) => list.filter((toast) => toast.id !== id)), kind === 'error' ? 9000 : 3500);
+    setToasts((list) => [...list.slice(-4), { id, kind, message, ...(options.action ? { action: options.action } : {}) }]);
+    // A toast with a button (Undo) stays long enough to read it and reach for the button.
+    setTimeout(() => setToasts((list) => list.filter((toast) => toast.id !== id)), options.action ? 15_000 : kind === 'error' ? 9000 : 3500);
   }, []);
 
   const setRoute = useCallback((next: Route, options: { replace?: boolean } = {}) => {
@@ -39,6 +42,17 @@ export function App({ client }: { client: StudioClient }) {
     }
     setRouteState(next);
   }, []);
+
+  // What the Review tab reopens (tabRoute): kept here, in memory, because the Library's hash keeps
+  // no sample: Back, a typed address or Stats' links all arrive there without one.
+  const reviewMemory = useRef<ReviewMemory>({ lastReviewed: route.tab === 'review' ? route.sampleId : null, libraryCursor: null });
+  useEffect(() => {
+    if (route.tab === 'review' && route.sampleId !== null) reviewMemory.current.lastReviewed = route.sampleId;
+  }, [route]);
+  const reportLibraryCursor = useCallback((sampleId: number | null) => {
+    reviewMemory.current.libraryCursor = sampleId;
+  }, []);
+  const openTab = useCallback((tab: Tab) => setRoute(tabRoute(route, tab, reviewMemory.current)), [route, setRoute]);
 
   useEffect(() => {
     const onHash = () => setRouteState(parseRoute(location.hash));
@@ -106,7 +120,7 @@ export function App({ client }: { client: StudioClient }) {
         const index = ['Digit1', 'Digit2', 'Digit3'].indexOf(event.code);
         if (index >= 0) {
           event.preventDefault();
-          setRoute({ ...route, tab: TABS[index] as Tab });
+          openTab(TABS[index] as Tab);
           return;
         }
         if (event.code === 'KeyT') {
@@ -130,7 +144,7 @@ export function App({ client }: { client: StudioClient }) {
     // Capture phase: the overlay's keys win over the views' handlers.
     addEventListener('keydown', onKey, true);
     return () => removeEventListener('keydown', onKey, true);
-  }, [route, setRoute, toggleTheme, isHelpOpen]);
+  }, [openTab, toggleTheme, isHelpOpen]);
 
   const view = useMemo(() => {
     switch (route.tab) {
@@ -158,7 +172,7 @@ export function App({ client }: { client: StudioClient }) {
                     aria-selected={route.tab === tab}
                     className={route.tab === tab ? 'tab active' : 'tab'}
                     title={`Alt+${index + 1}`}
-                    onClick={() => setRoute({ ...route, tab })}
+                    onClick={() => openTab(tab)}
                   >
                     {TAB_LABELS[tab]}
                   </button>
@@ -166,6 +180,7 @@ export function App({ client }: { client: StudioClient }) {
               </nav>
               <span className="spacer" />
               <span className="project" title={project?.path}>{project ? `${project.name} · ${project.sampleCount.toLocaleString()} samples` : '…'}</span>
+              <JobsMenu />
               <span className={`connection ${connection}`} data-testid="connection" title={`connection: ${connection}`}>
                 <span className="dot" />
                 {connection === 'open' ? 'connected' : connection}
@@ -177,13 +192,18 @@ export function App({ client }: { client: StudioClient }) {
                 ?
               </button>
             </header>
-            <main className="view">{view}</main>
-            <ImportDrop />
+            <main className="view">
+              <LibraryCursorContext.Provider value={reportLibraryCursor}>{view}</LibraryCursorContext.Provider>
+            </main>
+            <ImportDrop onShowLibrary={(filter) => setRoute({ ...route, tab: 'library', sampleId: null, filter, sort: DEFAULT_SORT })} />
             {isHelpOpen && <HelpOverlay onClose={() => setHelpOpen(false)} />}
             <div className="toasts" role="status" aria-live="polite">
               {toasts.map((toast) => (
                 <div key={toast.id} className={`toast ${toast.kind}`} onClick={() => setToasts((list) => list.filter((item) => item.id !== toast.id))}>
-                  {toast.message}
+                  <span className="toast-message">{toast.message}</span>
+                  {toast.action && (
+                    <button className="toast-action" onClick={() => toast.action?.run()}>{toast.action.label}</button>
+                  )}
                 </div>
               ))}
             </div>

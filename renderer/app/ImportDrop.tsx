@@ -1,6 +1,9 @@
-// Drop JSON files anywhere to import them: read as text (the page cannot read paths), sent in
-// one import.files call (all or nothing), progress from job.progress events.
-import { useEffect, useState } from 'react';
+// Drop JSON files anywhere to import them: read as text, sent in one import.files call (all or
+// nothing) with each file's path where the host can tell it (the desktop app; a web page knows
+// only names), progress from job.progress events. The outcome says how many clips were not
+// found, with a way to see those samples.
+import { useEffect, useRef, useState } from 'react';
+import type { LibraryFilter } from '../../common/api/contract';
 import { errorMessage, useClient, useNotify } from './api';
 
 interface Progress {
@@ -10,9 +13,20 @@ interface Progress {
   message: string;
 }
 
-export function ImportDrop() {
+/** The success message: counts, and the clips that were not found, which a person must relink. */
+export function importSummary(names: string, result: { samplesAdded: number; samplesUpdated: number; clipsAdded: number; clipsMissing: number }): string {
+  const summary = `Imported ${names}: ${result.samplesAdded} samples added, ${result.samplesUpdated} updated, ${result.clipsAdded} clips added.`;
+  const missing = result.clipsMissing;
+  if (missing === 0) return summary;
+  return `${summary} ${missing.toLocaleString()} ${missing === 1 ? 'clip is' : 'clips are'} missing: relink ${missing === 1 ? 'it' : 'them'} from Review.`;
+}
+
+export function ImportDrop({ onShowLibrary }: { onShowLibrary: (filter: LibraryFilter) => void }) {
   const client = useClient();
   const notify = useNotify();
+  // The latest callback (it closes over the route) without re-subscribing the drop listeners.
+  const showLibrary = useRef(onShowLibrary);
+  showLibrary.current = onShowLibrary;
   const [isOver, setOver] = useState(false);
   const [progress, setProgress] = useState<Progress | null>(null);
 
@@ -47,10 +61,17 @@ export function ImportDrop() {
       setProgress({ names, done: 0, total: 0, message: 'reading files…' });
       void (async () => {
         try {
-          const contents = await Promise.all(accepted.map(async (file) => ({ name: file.name, content: await file.text() })));
+          const contents = await Promise.all(accepted.map(async (file) => {
+            const path = client.pathOfFile?.(file) ?? null;
+            return { name: file.name, ...(path ? { path } : {}), content: await file.text() };
+          }));
           setProgress({ names, done: 0, total: 0, message: 'importing…' });
           const result = await client.call('import.files', { files: contents, format: 'auto' });
-          notify('success', `Imported ${names}: ${result.samplesAdded} samples added, ${result.samplesUpdated} updated, ${result.clipsAdded} clips added.`);
+          notify(
+            'success',
+            importSummary(names, result),
+            result.clipsMissing > 0 ? { action: { label: 'Show missing', run: () => showLibrary.current({ media: ['missing'] }) } } : {},
+          );
         } catch (error) {
           notify('error', `Import of ${names} failed, nothing was changed: ${errorMessage(error)}`);
         } finally {

@@ -13,12 +13,18 @@ export function useClient(): StudioClient {
 }
 
 export type ToastKind = 'error' | 'info' | 'success';
+/** A button on a toast (Undo, Show them): the toast stays longer, and closes when it is pressed. */
+export interface ToastAction {
+  label: string;
+  run: () => void;
+}
 export interface Toast {
   id: number;
   kind: ToastKind;
   message: string;
+  action?: ToastAction;
 }
-export type Notify = (kind: ToastKind, message: string) => void;
+export type Notify = (kind: ToastKind, message: string, options?: { action?: ToastAction }) => void;
 export const ToastContext = createContext<Notify>(() => undefined);
 export const useNotify = (): Notify => useContext(ToastContext);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cleanFilter, DEFAULT_ROUTE, formatRoute, parseRoute } from './route';
+import { cleanFilter, DEFAULT_ROUTE, formatRoute, parseRoute, tabRoute, type Route } from './route';
 
 describe('route', () => {
   it('round-trips tab, sample, filter and sort through the hash', () => {
@@ -18,5 +18,18 @@ describe('route', () => {
 
   it('cleans empty filter parts', () => {
     expect(cleanFilter({ status: [], search: '  ', hasContradiction: false, split: ['train'] })).toEqual({ split: ['train'] });
+  });
+
+  it('reopens the Library\'s cursor row, else the sample last reviewed, from the Review tab', () => {
+    const library: Route = { ...DEFAULT_ROUTE, tab: 'library', filter: { split: ['train'] } };
+    expect(tabRoute(library, 'review', { lastReviewed: 9, libraryCursor: null })).toEqual({ ...library, tab: 'review', sampleId: 9 });
+    expect(tabRoute(library, 'review', { lastReviewed: 9, libraryCursor: 4 })).toMatchObject({ tab: 'review', sampleId: 4 });
+    // The cursor counts only when coming from the Library.
+    expect(tabRoute({ ...library, tab: 'stats' }, 'review', { lastReviewed: 9, libraryCursor: 4 })).toMatchObject({ tab: 'review', sampleId: 9 });
+    // Nothing remembered: the route's own sample, or none (Review starts at the first of its list).
+    expect(tabRoute({ ...library, sampleId: 3 }, 'review', { lastReviewed: null, libraryCursor: null })).toMatchObject({ sampleId: 3 });
+    expect(tabRoute(library, 'review', { lastReviewed: null, libraryCursor: null })).toMatchObject({ sampleId: null });
+    // Other tabs keep the route as it is.
+    expect(tabRoute({ ...library, tab: 'review', sampleId: 5 }, 'stats', { lastReviewed: 5, libraryCursor: 4 })).toEqual({ ...library, tab: 'stats', sampleId: 5 });
   });
 });

@@ -50,6 +50,25 @@ export function formatRoute(route: Route): string {
   return `#${path}${query ? `?${query}` : ''}`;
 }
 
+/** What the app remembers for the Review tab, in memory only (the Library's hash keeps no sample). */
+export interface ReviewMemory {
+  /** The sample Review showed last. */
+  lastReviewed: number | null;
+  /** The Library's cursor row, when the person has put it on one. */
+  libraryCursor: number | null;
+}
+
+/**
+ * The route a tab of the tab bar (or Alt+1…3) opens. Review reopens the Library's cursor row when
+ * it comes from the Library with a row under the cursor, else the sample last reviewed; only
+ * with neither does it start at the list's first sample (issue #9: it always did).
+ */
+export function tabRoute(route: Route, tab: Tab, memory: ReviewMemory): Route {
+  if (tab !== 'review') return { ...route, tab };
+  const cursor = route.tab === 'library' ? memory.libraryCursor : null;
+  return { ...route, tab, sampleId: cursor ?? memory.lastReviewed ?? route.sampleId };
+}
+
 /** A filter without empty arrays, blank search or false flags: what the server needs to see. */
 export function cleanFilter(filter: LibraryFilter): LibraryFilter {
   const clean: Record<string, unknown> = {};

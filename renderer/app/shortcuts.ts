@@ -28,6 +28,7 @@ export const SHORTCUTS: ShortcutGroup[] = [
       { keys: 'Space', action: 'select / unselect the cursor row' },
       { keys: 'Click, Shift+click, Ctrl/⌘+click', action: 'select one, a range, toggle one' },
       { keys: 'Ctrl/⌘+A', action: 'select every sample matching the filter' },
+      { keys: 'Ctrl/⌘+Z', action: 'undo the last bulk change (status, split, tags)' },
       { keys: 'Esc', action: 'clear the selection' },
       { keys: 'Enter or double-click', action: 'open the sample in Review (the filter is its list)' },
       { keys: '/', action: 'search the chains' },
@@ -49,7 +50,7 @@ export const SHORTCUTS: ShortcutGroup[] = [
     title: 'Review: chain and sample',
     shortcuts: [
       { keys: '1–9', action: 'choose that option as the answer' },
-      { keys: 'E', action: 'edit the observation (Esc leaves a field)' },
+      { keys: 'E', action: 'edit the observation, the caret after its text (Esc leaves a field)' },
       { keys: 'A / R / D / V', action: 'status accepted / rejected / draft / reviewed' },
       { keys: 'N / P', action: 'next / previous sample in the list' },
       { keys: 'Shift+N / Shift+P', action: 'next / previous unreviewed (draft) sample' },

@@ -1,14 +1,18 @@
 // One filter menu: a button showing how many values are chosen, a popover of checkboxes with
-// the project's counts. Esc or a click outside closes it.
+// how many samples each value has under the other active filters. Esc or a click outside closes it.
 import { useEffect, useRef, useState } from 'react';
 
-export function FacetMenu({ label, counts, selected, onChange, extra }: {
+export function FacetMenu({ label, counts, selected, onChange, extra, labels, isStale = false }: {
   label: string;
   counts: Record<string, number>;
-  selected: string[];
+  selected: readonly string[];
   onChange: (values: string[], inputAt: number) => void;
   /** Values that are not in the counts, with their labels (e.g. lint 'any' / 'none'). */
-  extra?: Record<string, string>;
+  extra?: Record<string, string> | undefined;
+  /** How to show values (a source's short path; its full path is the title). */
+  labels?: Record<string, string>;
+  /** The counts are of an earlier filter; newer ones are on their way. */
+  isStale?: boolean;
 }) {
   const [isOpen, setOpen] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
@@ -20,7 +24,10 @@ export function FacetMenu({ label, counts, selected, onChange, extra }: {
     addEventListener('mousedown', onDown);
     return () => removeEventListener('mousedown', onDown);
   }, [isOpen]);
-  const values = [...Object.keys(extra ?? {}), ...Object.keys(counts).sort((left, right) => left.localeCompare(right, undefined, { numeric: true }))];
+  // A chosen value stays in the menu though the other filters leave it no samples (count 0):
+  // it must stay where it can be unchosen.
+  const counted = [...new Set([...Object.keys(counts), ...selected.filter((value) => !(value in (extra ?? {})))])];
+  const values = [...Object.keys(extra ?? {}), ...counted.sort((left, right) => left.localeCompare(right, undefined, { numeric: true }))];
   const toggle = (value: string, inputAt: number) => onChange(selected.includes(value) ? selected.filter((item) => item !== value) : [...selected, value], inputAt);
   return (
     <div className="facet" ref={ref}>
@@ -28,7 +35,7 @@ export function FacetMenu({ label, counts, selected, onChange, extra }: {
         {label}{selected.length ? ` (${selected.length})` : ''} ▾
       </button>
       {isOpen && (
-        <div className="facet-menu" role="menu" onKeyDown={(event) => {
+        <div className={`facet-menu${isStale ? ' stale' : ''}`} role="menu" aria-label={label} aria-busy={isStale} onKeyDown={(event) => {
           if (event.key === 'Escape') {
             event.stopPropagation();
             setOpen(false);
@@ -36,10 +43,10 @@ export function FacetMenu({ label, counts, selected, onChange, extra }: {
         }}>
           {values.length === 0 && <div className="muted">none in this project</div>}
           {values.map((value) => (
-            <label key={value} className="facet-option">
+            <label key={value} className="facet-option" data-value={value}>
               <input type="checkbox" checked={selected.includes(value)} onChange={(event) => toggle(value, event.nativeEvent.timeStamp)} />
-              <span className="facet-value" title={value}>{extra?.[value] ?? value}</span>
-              <span className="count">{counts[value]?.toLocaleString() ?? ''}</span>
+              <span className="facet-value" title={value}>{extra?.[value] ?? labels?.[value] ?? value}</span>
+              <span className="count">{value in counts ? counts[value]?.toLocaleString() : value in (extra ?? {}) ? '' : '0'}</span>
             </label>
           ))}
           {selected.length > 0 && <button className="link" onClick={(event) => onChange([], event.nativeEvent.timeStamp)}>clear</button>}

@@ -1,18 +1,42 @@
 // The Library: every sample in a virtualized table fed page by page by library.query, a filter
-// bar over the project's facets, saved views, multi-select with bulk changes, and Enter to review
-// a sample with the current filter as the list to step through.
+// bar over the project's facets, saved views, multi-select with bulk changes (confirmed when
+// large, undoable), and Enter to review a sample with the current filter as the list to step
+// through; Back returns to the same row.
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type MouseEvent as ReactMouseEvent } from 'react';
-import { REVIEW_STATUSES, type LibraryFilter, type LibraryRow, type LibrarySort, type ReviewStatus } from '../../common/api/contract';
+import { REVIEW_STATUSES, type LibraryFilter, type LibraryRow, type LibrarySort, type ReviewStatus, type SampleState } from '../../common/api/contract';
 import { useCall, useClient, useNotify, useQuery, useRefreshEpoch, errorMessage } from '../app/api';
 import { benchHooks } from '../app/bench';
+import { ConfirmDialog, type ConfirmRequest } from '../app/ConfirmDialog';
 import { cleanFilter, type Route } from '../app/route';
 import { isTextTarget } from '../app/shortcuts';
-import { FacetMenu } from './FacetMenu';
+import { FilterBar } from './FilterBar';
+import { rememberedPosition, rememberPosition } from './positions';
 import { emptyPages, missingPages, PAGE_SIZE, queryKey, rowAt, stalePages, withPage, type RowPages } from './rowPages';
 import { clickSelection, EMPTY_SELECTION, toggleOne, type Selection } from './selection';
 
 const ROW_HEIGHT = 30;
+/** Bulk changes of more samples than this ask first (Ctrl+A selects a whole 100k project). */
+export const CONFIRM_BULK_OVER = 100;
+/**
+ * Facet counts follow the filter once its rows are painted and the person has paused: the
+ * counts are a pass over every sample, which must never hold up the rows of the next click.
+ */
+const FACETS_DELAY_MS = 250;
+
+type BulkChange = { status?: ReviewStatus; split?: string; addTags?: string[]; removeTags?: string[] };
+
+/** "Set the status of 1,234 samples to accepted": what a bulk change does, for its toast and confirmation. */
+function describeChange(change: BulkChange, count: number): string {
+  const samples = `${count.toLocaleString()} sample${count === 1 ? '' : 's'}`;
+  if (change.status !== undefined) return `Set the status of ${samples} to ${change.status}`;
+  if (change.split !== undefined) return `Moved ${samples} to split ${change.split}`;
+  if (change.addTags?.length) return `Tagged ${samples} “${change.addTags.join('”, “')}”`;
+  if (change.removeTags?.length) return `Removed “${change.removeTags.join('”, “')}” from ${samples}`;
+  return `Changed ${samples}`;
+}
+
+const MISSING_MEDIA = new Set<LibraryRow['mediaStatus']>(['missing', 'error']);
 
 interface Column {
   key: string;
@@ -23,7 +47,14 @@ interface Column {
 
 const COLUMNS: Column[] = [
   { key: 'id', label: '#', sortKey: 'id', render: (row) => row.id },
-  { key: 'clip', label: 'Clip', sortKey: 'clip', render: (row) => <span title={row.clipName}>{row.clipName}</span> },
+  {
+    key: 'clip', label: 'Clip', sortKey: 'clip', render: (row) => (
+      <span className="clip-cell" title={row.clipName}>
+        {MISSING_MEDIA.has(row.mediaStatus) && <span className="media-marker" role="img" aria-label="clip missing" title="clip missing: relink it">⚠</span>}
+        {row.clipName}
+      </span>
+    ),
+  },
   { key: 'question', label: 'Question', render: (row) => <span title={row.question}>{row.question}</span> },
   { key: 'primitive', label: 'Primitive', sortKey: 'primitive', render: (row) => row.primitive ?? '—' },
   { key: 'answer', label: 'Ans', sortKey: 'answer', render: (row) => row.answer ?? '—' },
@@ -48,7 +79,8 @@ export function LibraryView({ route, setRoute }: { route: Route; setRoute: SetRo
   const filter = useMemo(() => cleanFilter(route.filter), [route.filter]);
   const sort = route.sort;
   const key = queryKey(filter, sort);
-  const facets = useQuery('library.facets', {});
+  const keyRef = useRef(key);
+  keyRef.current = key;
   const views = useQuery('views.list', {});
 
   const [pages, setPages] = useState<RowPages>(() => emptyPages(0));
@@ -56,7 +88,13 @@ export function LibraryView({ route, setRoute }: { route: Route; setRoute: SetRo
   pagesRef.current = pages;
   const generationRef = useRef(0);
   const [selection, setSelection] = useState<Selection>(EMPTY_SELECTION);
-  const [cursor, setCursor] = useState(0);
+  // Back from Review (or the Library tab) finds the list where it was left: the row under the
+  // cursor and the scroll position, remembered per query. Restored once the rows are counted
+  // (before that the table has no height to scroll).
+  const restoring = useRef(rememberedPosition(key));
+  const [cursor, setCursor] = useState(() => restoring.current?.cursor ?? 0);
+  const cursorRef = useRef(cursor);
+  cursorRef.current = cursor;
   const scrollRef = useRef<HTMLDivElement>(null);
   const idsCache = useRef<{ key: string; epoch: number; ids: Promise<number[]> } | null>(null);
   /** The input event behind the current query, for the bench's filter → rows painted timing. */
@@ -100,14 +138,17 @@ export function LibraryView({ route, setRoute }: { route: Route; setRoute: SetRo
     const previous = pagesRef.current;
     const first = Math.floor((scrollRef.current?.scrollTop ?? 0) / ROW_HEIGHT);
     const isSameQuery = previous.generation > 0 && lastKey.current === key;
+    const isFirst = lastKey.current === null;
     lastKey.current = key;
     // A refresh of the same query keeps the rows on screen until the new ones arrive (no flash).
     setPages(isSameQuery ? { ...previous, generation, loading: new Set(), pages: new Map(previous.pages), isStale: false } : stalePages(previous, generation));
-    if (!isSameQuery) {
+    const restored = isFirst ? restoring.current : null;
+    if (!isSameQuery && restored === null) {
+      restoring.current = null;
       setCursor(0);
       scrollRef.current?.scrollTo({ top: 0 });
     }
-    const firstPage = isSameQuery ? Math.floor(first / PAGE_SIZE) : 0;
+    const firstPage = isSameQuery ? Math.floor(first / PAGE_SIZE) : restored ? Math.floor(restored.scrollTop / ROW_HEIGHT / PAGE_SIZE) : 0;
     fetchPage(generation, firstPage);
     if (isSameQuery) {
       // Refetch the other loaded pages in the background.
@@ -117,6 +158,33 @@ export function LibraryView({ route, setRoute }: { route: Route; setRoute: SetRo
   const lastKey = useRef<string | null>(null);
 
   const total = pages.total ?? 0;
+  // The remembered position, once the table is tall enough to hold it (the rows are counted).
+  useLayoutEffect(() => {
+    const position = restoring.current;
+    const element = scrollRef.current;
+    if (position === null || pages.total === null || pages.isStale || !element) return;
+    restoring.current = null;
+    element.scrollTop = position.scrollTop;
+    setCursor(Math.max(0, Math.min(pages.total - 1, position.cursor)));
+  }, [pages.total, pages.isStale]);
+  const remember = useCallback(() => {
+    // Not while a remembered position waits to be restored: the table's 0 would overwrite it.
+    if (restoring.current !== null || !scrollRef.current) return;
+    rememberPosition(keyRef.current, { scrollTop: scrollRef.current.scrollTop, cursor: cursorRef.current });
+  }, []);
+  useEffect(remember, [cursor, key, remember]);
+
+  // Facet counts of the current filter, fetched after its rows (FACETS_DELAY_MS).
+  const [facetFilter, setFacetFilter] = useState<LibraryFilter | null>(null);
+  const isRowsCurrent = pages.total !== null && !pages.isStale;
+  useEffect(() => {
+    if (!isRowsCurrent) return;
+    const timer = setTimeout(() => setFacetFilter(filter), FACETS_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [isRowsCurrent, filter]);
+  const facets = useQuery('library.facets', facetFilter === null ? null : { filter: facetFilter });
+  const isFacetsStale = facetFilter === null || JSON.stringify(facetFilter) !== JSON.stringify(filter) || facets.isLoading;
+
   const virtualizer = useVirtualizer({
     count: total,
     getScrollElement: () => scrollRef.current,
@@ -229,6 +297,11 @@ export function LibraryView({ route, setRoute }: { route: Route; setRoute: SetRo
         if (!isMod) return;
         selectAll();
         break;
+      case 'z':
+      case 'Z':
+        if (!isMod || event.shiftKey || !lastUndo.current) return;
+        lastUndo.current.undo();
+        break;
       case '/':
         document.getElementById('library-search')?.focus();
         break;
@@ -249,18 +322,64 @@ export function LibraryView({ route, setRoute }: { route: Route; setRoute: SetRo
     setRoute({ ...route, sort: { key: sortKey, direction } });
   };
 
-  const bulk = async (change: { status?: ReviewStatus; split?: string; addTags?: string[]; removeTags?: string[] }) => {
+  // A bulk change over more than CONFIRM_BULK_OVER samples waits for this answer.
+  const [confirming, setConfirming] = useState<{ request: ConfirmRequest; answer: (isConfirmed: boolean) => void } | null>(null);
+  const confirm = (request: ConfirmRequest) => new Promise<boolean>((resolve) => {
+    setConfirming({
+      request,
+      answer: (isConfirmed) => {
+        setConfirming(null);
+        resolve(isConfirmed);
+      },
+    });
+  });
+
+  // The last bulk change's before, for Ctrl+Z; its toast's Undo holds its own.
+  const lastUndo = useRef<{ undo: () => void } | null>(null);
+  const undoBulk = useCallback((previous: SampleState[]): (() => void) => {
+    let isDone = false;
+    const undo = () => {
+      // Once only: a second Undo would restore over whatever came after the first.
+      if (isDone || previous.length === 0) return;
+      isDone = true;
+      if (lastUndo.current?.undo === undo) lastUndo.current = null;
+      call('library.restore', { samples: previous }).then((result) => {
+        if (result) notify('success', `Undone: ${result.restored.toLocaleString()} sample${result.restored === 1 ? ' is' : 's are'} back as ${result.restored === 1 ? 'it was' : 'they were'}.`);
+        else isDone = false;
+      }, () => {
+        isDone = false;
+      });
+    };
+    return undo;
+  }, [call, notify]);
+
+  const bulk = async (change: BulkChange) => {
     const ids = [...selection.ids];
     if (ids.length === 0) return;
+    const what = describeChange(change, ids.length);
+    if (ids.length > CONFIRM_BULK_OVER) {
+      const isConfirmed = await confirm({
+        title: `Change ${ids.length.toLocaleString()} samples?`,
+        message: `${what}. You can undo it afterwards.`,
+        confirmLabel: `Change ${ids.length.toLocaleString()} samples`,
+      });
+      if (!isConfirmed) return;
+    }
     const result = await call('library.bulkUpdate', { ids, ...change });
-    if (result) notify('success', `Updated ${result.updated.toLocaleString()} sample${result.updated === 1 ? '' : 's'}.`);
+    if (!result) return;
+    const done = describeChange(change, result.updated);
+    const undo = undoBulk(result.previous);
+    lastUndo.current = { undo };
+    notify('success', `${done}.`, result.updated > 0 ? { action: { label: 'Undo', run: undo } } : {});
   };
 
   return (
     <div className="library" ref={viewRef}>
+      {confirming && <ConfirmDialog request={confirming.request} onAnswer={confirming.answer} />}
       <FilterBar
         filter={filter}
         facets={facets.data}
+        isFacetsStale={isFacetsStale}
         setFilter={setFilter}
         views={views.data?.views ?? []}
         onApplyView={(view) => setRoute({ ...route, filter: cleanFilter(view.filter), sort: view.sort })}
@@ -294,7 +413,7 @@ export function LibraryView({ route, setRoute }: { route: Route; setRoute: SetRo
             </div>
           ))}
         </div>
-        <div className="table-body" ref={scrollRef} tabIndex={0} onKeyDown={onKeyDown} data-testid="library-rows">
+        <div className="table-body" ref={scrollRef} tabIndex={0} onKeyDown={onKeyDown} onScroll={remember} data-testid="library-rows">
           <div className="table-spacer" style={{ height: virtualizer.getTotalSize() }}>
             {items.map((item) => {
               const row = rowAt(pages, item.index);
@@ -325,7 +444,7 @@ export function LibraryView({ route, setRoute }: { route: Route; setRoute: SetRo
   );
 }
 
-function BulkBar({ count, onChange, onClear }: { count: number; onChange: (change: { status?: ReviewStatus; split?: string; addTags?: string[]; removeTags?: string[] }) => Promise<void>; onClear: () => void }) {
+function BulkBar({ count, onChange, onClear }: { count: number; onChange: (change: BulkChange) => Promise<void>; onClear: () => void }) {
   const [split, setSplit] = useState('');
   const [tag, setTag] = useState('');
   return (
@@ -347,108 +466,6 @@ function BulkBar({ count, onChange, onClear }: { count: number; onChange: (chang
         <button type="button" disabled={!tag.trim()} onClick={() => void onChange({ removeTags: [tag.trim()] }).then(() => setTag(''))}>− tag</button>
       </form>
       <button onClick={onClear}>clear</button>
-    </div>
-  );
-}
-
-interface FacetCounts {
-  status: Record<string, number>; split: Record<string, number>; kind: Record<string, number>; source: Record<string, number>;
-  primitive: Record<string, number>; answer: Record<string, number>; lint: Record<string, number>; tag: Record<string, number>;
-}
-
-type ArrayFilterKey = 'status' | 'split' | 'kind' | 'source' | 'primitive' | 'answer' | 'lint' | 'tag';
-const FACETS: Array<{ key: ArrayFilterKey; label: string }> = [
-  { key: 'status', label: 'Status' },
-  { key: 'split', label: 'Split' },
-  { key: 'kind', label: 'Kind' },
-  { key: 'source', label: 'Source' },
-  { key: 'primitive', label: 'Primitive' },
-  { key: 'answer', label: 'Answer' },
-  { key: 'lint', label: 'Lint' },
-  { key: 'tag', label: 'Tag' },
-];
-
-function FilterBar({ filter, facets, setFilter, views, onApplyView, onSaveView, onDeleteView }: {
-  filter: LibraryFilter;
-  facets: FacetCounts | undefined;
-  setFilter: (filter: LibraryFilter, inputAt?: number, options?: { replace?: boolean }) => void;
-  views: Array<{ name: string; filter: LibraryFilter; sort: LibrarySort }>;
-  onApplyView: (view: { name: string; filter: LibraryFilter; sort: LibrarySort }) => void;
-  onSaveView: (name: string) => Promise<void>;
-  onDeleteView: (name: string) => Promise<void>;
-}) {
-  const [search, setSearch] = useState(filter.search ?? '');
-  const [viewName, setViewName] = useState('');
-  const filterRef = useRef(filter);
-  filterRef.current = filter;
-  useEffect(() => setSearch(filter.search ?? ''), [filter.search]);
-  const debounce = useRef<ReturnType<typeof setTimeout> | null>(null);
-  // A search still waiting when the Library closes (Enter opened Review) is dropped: firing later
-  // it would route back to the Library from wherever the person went.
-  useEffect(() => () => {
-    if (debounce.current) clearTimeout(debounce.current);
-  }, []);
-  const onSearch = (value: string) => {
-    setSearch(value);
-    if (debounce.current) clearTimeout(debounce.current);
-    // The bench times a search from the moment the debounced query goes out, not from the key.
-    debounce.current = setTimeout(() => setFilter({ ...filterRef.current, search: value }, performance.now(), { replace: true }), 200);
-  };
-  const hasFilter = Object.keys(filter).length > 0;
-  return (
-    <div className="filterbar">
-      <input
-        id="library-search"
-        type="search"
-        className="search"
-        placeholder="Search chains…  (/)"
-        value={search}
-        onChange={(event) => onSearch(event.target.value)}
-        onKeyDown={(event) => {
-          if (event.key === 'Escape' || event.key === 'Enter') (event.target as HTMLInputElement).blur();
-        }}
-      />
-      {FACETS.map((facet) => (
-        <FacetMenu
-          key={facet.key}
-          label={facet.label}
-          counts={facets?.[facet.key] ?? {}}
-          extra={facet.key === 'lint' ? { any: 'any issue', none: 'clean' } : undefined}
-          selected={(filter[facet.key] as string[] | undefined) ?? []}
-          onChange={(values, inputAt) => setFilter({ ...filter, [facet.key]: values }, inputAt)}
-        />
-      ))}
-      <label className="check">
-        <input type="checkbox" checked={filter.hasContradiction === true} onChange={(event) => setFilter({ ...filter, hasContradiction: event.target.checked }, event.nativeEvent.timeStamp)} />
-        contradictions
-      </label>
-      {(hasFilter || search !== '') && <button onClick={(event) => {
-        // Clears a search still waiting in the debounce too.
-        if (debounce.current) clearTimeout(debounce.current);
-        setSearch('');
-        setFilter({}, event.nativeEvent.timeStamp);
-      }}>clear filters</button>}
-      <span className="spacer" />
-      <select aria-label="Saved views" value="" onChange={(event) => {
-        const value = event.target.value;
-        if (value.startsWith('delete:')) {
-          void onDeleteView(value.slice('delete:'.length));
-          return;
-        }
-        const view = views.find((candidate) => candidate.name === value);
-        if (view) onApplyView(view);
-      }}>
-        <option value="">views ({views.length})…</option>
-        {views.map((view) => <option key={view.name} value={view.name}>{view.name}</option>)}
-        {views.length > 0 && (
-          <optgroup label="delete">
-            {views.map((view) => <option key={view.name} value={`delete:${view.name}`}>✕ {view.name}</option>)}
-          </optgroup>
-        )}
-      </select>
-      <form className="save-view" onSubmit={(event) => { event.preventDefault(); if (viewName.trim()) void onSaveView(viewName.trim()).then(() => setViewName('')); }}>
-        <input aria-label="View name" placeholder="save view as…" value={viewName} onChange={(event) => setViewName(event.target.value)} size={11} />
-      </form>
     </div>
   );
 }

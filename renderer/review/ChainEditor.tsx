@@ -10,19 +10,24 @@ import { lintChain, type LintIssue } from '../../common/ota/lint';
 import { camReasonerReward } from '../../common/ota/reward';
 import { errorMessage, useClient, useNotify } from '../app/api';
 import { fieldOffsets, optionLetter, type ChainFields } from './chainFields';
-import { setAnswer, setField, stateOfText, textOf, toggleMode, type EditorState } from './editorState';
+import { isChainDirty, setAnswer, setField, stateOfText, textOf, toggleMode, type EditorState } from './editorState';
 import { createUndoStack, pushState, redo, undo, type UndoStack } from './undoStack';
 
 export type SaveState = 'clean' | 'dirty' | 'saving' | 'saved' | 'error' | 'conflict';
 
 export interface ChainEditorHandle {
-  /** Saves when there are changes; resolves true when nothing is left unsaved. */
+  /**
+   * Saves when there are changes; resolves true when nothing is left unsaved. Calls made while a
+   * save is under way wait for it, then save only what is still unsaved.
+   */
   save(): Promise<boolean>;
   pickOption(index: number): void;
   undo(): void;
   redo(): void;
   insertDraft(): void;
+  /** Focuses the first field with the caret after its text (E: go on writing). */
   focusFirstField(): void;
+  /** As of now, not as of the last render: true right after a save resolves would save twice. */
   readonly isDirty: boolean;
   readonly currentText: string;
 }
@@ -57,14 +62,29 @@ export const ChainEditor = forwardRef<ChainEditorHandle, Props>(function ChainEd
   const notify = useNotify();
   const [stack, setStack] = useState<UndoStack<EditorState>>(() => createUndoStack(stateOfText(sample.head?.text ?? '')));
   /** The head this editor started from: the text on disk and its revision id. */
-  const [base, setBase] = useState<{ text: string; revisionId: number | null }>({ text: sample.head?.text ?? '', revisionId: sample.head?.id ?? null });
+  const [base, setBaseState] = useState<{ text: string; revisionId: number | null }>({ text: sample.head?.text ?? '', revisionId: sample.head?.id ?? null });
+  // The base as of now: a save that resolves sets it before React renders again, so a save asked
+  // for right after (Ctrl+Enter's move to the next sample, the autosave) starts from the revision
+  // just written. From the last render's base it would name a stale parent: a conflict with the
+  // person's own save (issue #9).
+  const baseRef = useRef(base);
+  const setBase = useCallback((next: { text: string; revisionId: number | null }) => {
+    baseRef.current = next;
+    setBaseState(next);
+  }, []);
   const [saveState, setSaveState] = useState<SaveState>('clean');
   const [contradictions, setContradictions] = useState<Contradiction[]>(sample.contradictions);
   const [newer, setNewer] = useState<Revision | null>(null);
   const firstFieldRef = useRef<HTMLTextAreaElement | null>(null);
   const editor = stack.present;
   const text = textOf(editor);
-  const isDirty = text !== base.text;
+  const isDirty = isChainDirty(editor, base.text);
+  // What save() and the handle read: the state of the last commit, not of the render that made them.
+  const latest = useRef({ editor, newer, saveState });
+  useLayoutEffect(() => {
+    latest.current = { editor, newer, saveState };
+  });
+  const inFlight = useRef<Promise<boolean> | null>(null);
 
   // Another sample, or someone else moved the head: reload when nothing here is unsaved.
   const loadedSampleId = useRef(sample.id);
@@ -138,16 +158,31 @@ export const ChainEditor = forwardRef<ChainEditorHandle, Props>(function ChainEd
       notify('error', `Not saved: ${errorMessage(error)}`);
       return false;
     }
-  }, [client, sample.id, notify, onSaved]);
+  }, [client, sample.id, notify, onSaved, setBase]);
 
-  const save = useCallback(async () => {
-    if (!isDirty) return true;
-    if (saveState === 'conflict' || newer) {
+  const save = useCallback(async (): Promise<boolean> => {
+    // One save at a time: a save asked for while one is under way (Ctrl+Enter right after
+    // Ctrl+S, the autosave meanwhile) waits for it, then saves only what is still unsaved, on top
+    // of the revision it wrote. Both at once would name the same parent, and the second would
+    // conflict with the first.
+    while (inFlight.current !== null) {
+      if (!(await inFlight.current)) return false;
+    }
+    const current = latest.current;
+    const { text: baseText, revisionId } = baseRef.current;
+    if (!isChainDirty(current.editor, baseText)) return true;
+    if (current.saveState === 'conflict' || current.newer) {
       notify('error', 'A newer revision exists: keep yours or theirs first.');
       return false;
     }
-    return saveText(text, base.revisionId);
-  }, [isDirty, saveState, newer, saveText, text, base.revisionId, notify]);
+    const running = saveText(textOf(current.editor), revisionId);
+    inFlight.current = running;
+    try {
+      return await running;
+    } finally {
+      inFlight.current = null;
+    }
+  }, [saveText, notify]);
 
   useEffect(() => {
     if (!isDirty || saveState !== 'dirty' || newer !== null) return;
@@ -202,16 +237,30 @@ export const ChainEditor = forwardRef<ChainEditorHandle, Props>(function ChainEd
     update(stateOfText(draft), null);
   }, [draft, update, notify]);
 
+  const focusFirstField = useCallback(() => {
+    const field = firstFieldRef.current;
+    if (!field) return;
+    // Editing goes on after the text: focus alone leaves the caret before it.
+    field.focus();
+    const end = field.value.length;
+    field.setSelectionRange(end, end);
+    field.scrollTop = field.scrollHeight;
+  }, []);
+
   useImperativeHandle(ref, () => ({
     save,
     pickOption,
     undo: () => setStack((current) => undo(current)),
     redo: () => setStack((current) => redo(current)),
     insertDraft,
-    focusFirstField: () => firstFieldRef.current?.focus(),
-    isDirty,
-    currentText: text,
-  }), [save, pickOption, insertDraft, isDirty, text]);
+    focusFirstField,
+    get isDirty() {
+      return isChainDirty(latest.current.editor, baseRef.current.text);
+    },
+    get currentText() {
+      return textOf(latest.current.editor);
+    },
+  }), [save, pickOption, insertDraft, focusFirstField]);
 
   // Highlights only make sense on the text they were computed for.
   const highlights = useMemo<Highlight[]>(() => {
@@ -296,7 +345,13 @@ export const ChainEditor = forwardRef<ChainEditorHandle, Props>(function ChainEd
           onChange={(value) => update({ mode: 'raw', raw: value }, 'raw')} />
       )}
 
-      <div className="checks">
+      {/* A sample without a chain, untouched: the empty fields are no chain to grade or lint. */}
+      {!isDirty && base.text.trim() === '' ? (
+        <div className="checks">
+          <div className="reward muted" data-testid="reward">no chain yet</div>
+          <div className="lint muted" data-testid="lint">type one, pick an option (1–9) or insert the analyzer draft (I)</div>
+        </div>
+      ) : <div className="checks">
         <div className="reward" data-testid="reward">
           {reward ? (
             <>
@@ -307,7 +362,7 @@ export const ChainEditor = forwardRef<ChainEditorHandle, Props>(function ChainEd
           ) : <span className="muted">no reference answer: no reward</span>}
         </div>
         <LintList issues={lint} />
-      </div>
+      </div>}
       {contradictions.length > 0 && (
         <ul className="contradictions" data-testid="contradictions">
           {contradictions.map((item, index) => (

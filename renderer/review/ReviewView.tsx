@@ -4,12 +4,14 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ClipAnalysis, ReviewStatus, SampleDetail } from '../../common/api/contract';
 import { REVIEW_STATUSES } from '../../common/api/contract';
 import { errorMessage, useCall, useClient, useNotify, useQuery } from '../app/api';
+import { waitForJob } from '../../common/api/waitForJob';
 import { cleanFilter, type Route } from '../app/route';
 import { isTextTarget } from '../app/shortcuts';
 import { ChainEditor, type ChainEditorHandle } from './ChainEditor';
 import { FramePlayer } from './FramePlayer';
 import { MotionTimeline } from './MotionTimeline';
 import { createPlayer, type Player } from './player';
+import { RelinkDialog } from './RelinkDialog';
 import { HistoryPanel, LabelsPanel } from './SidePanels';
 
 type SetRoute = (route: Route, options?: { replace?: boolean }) => void;
@@ -77,6 +79,9 @@ function ReviewSample({ sample, targetId, reloadSample, ids, unreviewedIds, rout
   const [status, setStatus] = useState<ReviewStatus>(sample.status);
   const [isHistoryOpen, setHistoryOpen] = useState(true);
   const [editorText, setEditorText] = useState(sample.head?.text ?? '');
+  const [isRelinkOpen, setRelinkOpen] = useState(false);
+  // The dialog's keys are its own: N or A pressed on its buttons must not move or relabel the sample.
+  const areKeysActive = isActive && !isRelinkOpen;
   useEffect(() => setStatus(sample.status), [sample.status]);
 
   const clip = sample.clip;
@@ -138,8 +143,12 @@ function ReviewSample({ sample, targetId, reloadSample, ids, unreviewedIds, rout
     if (!clip) return;
     setAnalyzing(true);
     try {
-      const result = await client.call('clip.analyze', { clipId: clip.id });
-      setAnalyzed(result.analysis);
+      // The analysis is a job (its own process); the reading is stored when it ends.
+      const { jobId } = await client.call('clip.analyze', { clipId: clip.id });
+      const end = await waitForJob(client, jobId);
+      if (end.state !== 'succeeded') throw new Error(end.state === 'cancelled' ? 'cancelled' : (end.error ?? 'the analysis failed'));
+      const stored = await client.call('clip.analysis', { clipId: clip.id });
+      setAnalyzed(stored.analysis);
       notify('success', 'Analysis done.');
     } catch (error) {
       notify('error', `clip.analyze: ${errorMessage(error)}`);
@@ -150,7 +159,7 @@ function ReviewSample({ sample, targetId, reloadSample, ids, unreviewedIds, rout
   }, [client, clip, notify]);
 
   useEffect(() => {
-    if (!isActive) return;
+    if (!areKeysActive) return;
     const onKey = (event: KeyboardEvent) => {
       if (event.defaultPrevented) return;
       const isMod = event.ctrlKey || event.metaKey;
@@ -281,7 +290,7 @@ function ReviewSample({ sample, targetId, reloadSample, ids, unreviewedIds, rout
     };
     addEventListener('keydown', onKey);
     return () => removeEventListener('keydown', onKey);
-  }, [isActive, isLoadingNext, player, next, previous, nextUnreviewed, changeStatus]);
+  }, [areKeysActive, isLoadingNext, player, next, previous, nextUnreviewed, changeStatus]);
 
   const draft = analysis?.drafts[String(sample.id)] ?? null;
   return (
@@ -291,6 +300,11 @@ function ReviewSample({ sample, targetId, reloadSample, ids, unreviewedIds, rout
         <span className="position" data-testid="position">{position >= 0 ? `${(position + 1).toLocaleString()} / ${ids.length.toLocaleString()}` : `— / ${ids.length.toLocaleString()}`}</span>
         <button onClick={() => void next()} title="Next sample (N)" disabled={position < 0 || position >= ids.length - 1}>▶</button>
         <strong className="clip-name" title={clip?.name}>{clip?.name ?? 'no clip'}</strong>
+        {clip && clip.mediaStatus !== 'ok' && (
+          <span className="media-marker" data-testid="media-marker" title={clip.mediaError ?? `The clip's media is ${clip.mediaStatus}.`}>
+            {clip.mediaStatus === 'missing' ? 'missing' : 'unreadable'}
+          </span>
+        )}
         <span className="muted">#{sample.id}</span>
         <span className={`status-pill ${status}`} data-testid="status">{status}</span>
         <span className="status-buttons">
@@ -311,9 +325,16 @@ function ReviewSample({ sample, targetId, reloadSample, ids, unreviewedIds, rout
       <div className="review-body">
         <div className="review-left">
           {player ? <FramePlayer player={player} /> : (
-            <div className="player placeholder">
-              {clip ? (clip.mediaStatus === 'ok' ? (media.error ? 'Could not load the clip media.' : 'Loading clip…') : `Clip ${clip.mediaStatus}${clip.mediaError ? `: ${clip.mediaError}` : ''}`) : 'This sample has no clip.'}
-            </div>
+            clip && clip.mediaStatus !== 'ok' ? (
+              <div className="player placeholder missing">
+                <span>Clip {clip.mediaStatus}{clip.mediaError ? `: ${clip.mediaError}` : ''}</span>
+                <button onClick={() => setRelinkOpen(true)} title="Point the clip at the folder that holds it">Relink…</button>
+              </div>
+            ) : (
+              <div className="player placeholder">
+                {clip ? (media.error ? 'Could not load the clip media.' : 'Loading clip…') : 'This sample has no clip.'}
+              </div>
+            )
           )}
           <section className="panel timeline-panel">
             <h3>
@@ -329,6 +350,16 @@ function ReviewSample({ sample, targetId, reloadSample, ids, unreviewedIds, rout
           </section>
           {clip && <LabelsPanel clipId={clip.id} />}
         </div>
+        {isRelinkOpen && clip && (
+          <RelinkDialog
+            clip={clip}
+            onClose={() => setRelinkOpen(false)}
+            onRelinked={() => {
+              setRelinkOpen(false);
+              reloadSample();
+            }}
+          />
+        )}
         <div className="review-right">
           <ChainEditor ref={editorRef} sample={sample} draft={draft} onSaved={reloadSample} onTextChange={setEditorText} readOnly={isLoadingNext} />
           {isHistoryOpen && (

@@ -32,4 +32,22 @@ export function setField(state: EditorState, field: keyof ChainFields, value: st
   return { ...state, fields: { ...state.fields, [field]: value } };
 }
 
+/**
+ * Whether the editor holds something to save over `baseText`, the chain on disk. A sample
+ * without a chain opens as three empty fields, which compose to the empty template
+ * (`<observation></observation>…`): that is still no chain, not a person's edit, so it must not
+ * be saved (browsing would write empty chains and swell the lint counts). Emptying the fields
+ * of a chain that exists is an edit.
+ */
+export function isChainDirty(state: EditorState, baseText: string): boolean {
+  if (baseText.trim() === '' && isBlank(state)) return false;
+  return textOf(state) !== baseText;
+}
+
+/** Three empty sections (or nothing), in either mode: switching to raw text is not an edit either. */
+function isBlank(state: EditorState): boolean {
+  const fields = state.mode === 'fields' ? state.fields : splitChain(state.raw)?.fields;
+  return fields !== undefined && Object.values(fields).every((field) => field.trim() === '');
+}
+
 export const EMPTY_STATE: EditorState = { mode: 'fields', fields: { observation: '', think: '', answer: '' }, layout: DEFAULT_LAYOUT };

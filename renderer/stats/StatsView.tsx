@@ -1,14 +1,19 @@
 // Stats: the project's distributions as bar lists, lint and contradiction counts and hygiene
-// warnings. Every number opens the Library filtered to the samples behind it.
+// warnings. Every number opens the Library filtered to the samples behind it. Every percentage
+// is a share of the project's samples: a sample may come from several sources and carry several
+// lint codes, so shares of the bars' sum would be shares of memberships and issues instead.
 import type { LibraryFilter, ProjectStats } from '../../common/api/contract';
 import { PRIMITIVES } from '../../common/camerabench/primitives';
 import { useQuery } from '../app/api';
+import { shortPathLabels } from '../app/pathLabels';
 import { DEFAULT_SORT, type Route } from '../app/route';
 
 type SetRoute = (route: Route, options?: { replace?: boolean }) => void;
 
 interface Bar {
   label: string;
+  /** The whole name where the label is shortened (a source's path). */
+  title?: string;
   count: number;
   filter: LibraryFilter;
 }
@@ -27,7 +32,7 @@ export function StatsView({ route, setRoute }: { route: Route; setRoute: SetRout
       <div className="stat-cards">
         <Card label="samples" value={data.samples} onClick={() => open({})} />
         <Card label="clips" value={data.clips.total} sub={`${data.clips.ok} ok · ${data.clips.missing} missing${data.clips.error ? ` · ${data.clips.error} error` : ''}`} />
-        <Card label="with lint issues" value={data.lint['any'] ?? Object.entries(data.lint).filter(([code]) => code !== 'none').reduce((sum, [, count]) => sum + count, 0)} onClick={() => open({ lint: ['any'] })} />
+        <Card label="with lint issues" value={data.samplesWithLint} sub={share(data.samplesWithLint, data.samples)} onClick={() => open({ lint: ['any'] })} />
         <Card label="contradictions" value={data.contradictions} onClick={() => open({ hasContradiction: true })} />
         <Card label="median chain" value={data.chainLength.p50} sub={`words · p5 ${data.chainLength.p5} · p95 ${data.chainLength.p95}`} />
       </div>
@@ -44,22 +49,35 @@ export function StatsView({ route, setRoute }: { route: Route; setRoute: SetRout
         </section>
       )}
       <div className="stat-grid">
-        <BarChart title="Status" bars={bars(data.byStatus, (key) => ({ status: [key as 'draft'] }), ['draft', 'reviewed', 'accepted', 'rejected'])} onOpen={open} />
-        <BarChart title="Answer letter" bars={bars(data.byAnswer, (key) => ({ answer: [key] }), [...'ABCDEFGHIJ'])} onOpen={open} />
-        <BarChart title="Split" bars={bars(data.bySplit, (key) => ({ split: [key] }))} onOpen={open} />
-        <BarChart title="Kind" bars={bars(data.byKind, (key) => ({ kind: [key as 'sft'] }))} onOpen={open} />
-        <BarChart title="Primitive" bars={bars(data.byPrimitive, (key) => ({ primitive: [key as 'Static'] }), PRIMITIVES)} onOpen={open} wide />
+        <BarChart title="Status" bars={bars(data.byStatus, (key) => ({ status: [key as 'draft'] }), ['draft', 'reviewed', 'accepted', 'rejected'])} samples={data.samples} onOpen={open} />
+        <BarChart title="Answer letter" bars={bars(data.byAnswer, (key) => ({ answer: [key] }), [...'ABCDEFGHIJ'])} samples={data.samples} onOpen={open} />
+        <BarChart title="Split" bars={bars(data.bySplit, (key) => ({ split: [key] }))} samples={data.samples} onOpen={open} />
+        <BarChart title="Kind" bars={bars(data.byKind, (key) => ({ kind: [key as 'sft'] }))} samples={data.samples} onOpen={open} />
+        <BarChart title="Primitive" bars={bars(data.byPrimitive, (key) => ({ primitive: [key as 'Static'] }), PRIMITIVES)} samples={data.samples} onOpen={open} wide />
         <BarChart
           title="Chain length (words)"
           bars={data.chainLengthHistogram.map((bucket) => ({ label: `${bucket.from}–${bucket.to}`, count: bucket.count, filter: { chainLength: { min: bucket.from, max: bucket.to } } }))}
+          samples={data.samples}
           onOpen={open}
           wide
         />
-        <BarChart title="Lint" bars={bars(data.lint, (key) => ({ lint: [key] }))} onOpen={open} />
-        <BarChart title="Source" bars={bars(data.bySource, (key) => ({ source: [key] }))} onOpen={open} />
+        <BarChart title="Lint" bars={bars(data.lint, (key) => ({ lint: [key] }))} samples={data.samples} onOpen={open} />
+        <BarChart title="Source" bars={sourceBars(data.bySource)} samples={data.samples} onOpen={open} />
       </div>
     </div>
   );
+}
+
+/** Sources by their shortest distinguishing suffix (long absolute paths all began alike), the path as the title. */
+function sourceBars(bySource: Record<string, number>): Bar[] {
+  const labels = shortPathLabels(Object.keys(bySource));
+  return Object.entries(bySource)
+    .sort(([, left], [, right]) => right - left)
+    .map(([path, count]) => ({ label: labels.get(path) ?? path, title: path, count, filter: { source: [path] } }));
+}
+
+function share(count: number, samples: number): string {
+  return samples > 0 ? `${Math.round((count / samples) * 100)}% of samples` : '';
 }
 
 function Card({ label, value, sub, onClick }: { label: string; value: number; sub?: string; onClick?: () => void }) {
@@ -73,20 +91,19 @@ function Card({ label, value, sub, onClick }: { label: string; value: number; su
   return onClick ? <button className="card" onClick={onClick}>{body}</button> : <div className="card">{body}</div>;
 }
 
-function BarChart({ title, bars, onOpen, wide }: { title: string; bars: Bar[]; onOpen: (filter: LibraryFilter) => void; wide?: boolean }) {
+function BarChart({ title, bars, samples, onOpen, wide }: { title: string; bars: Bar[]; samples: number; onOpen: (filter: LibraryFilter) => void; wide?: boolean }) {
   const max = Math.max(1, ...bars.map((bar) => bar.count));
-  const total = bars.reduce((sum, bar) => sum + bar.count, 0);
   return (
     <section className={`panel chart${wide ? ' wide' : ''}`}>
       <h3>{title}</h3>
       {bars.length === 0 && <div className="muted">none</div>}
       <div className="bars">
         {bars.map((bar) => (
-          <button key={bar.label} className="bar-row" onClick={() => onOpen(bar.filter)} title={`${bar.label}: ${bar.count.toLocaleString()} — open in the Library`}>
+          <button key={bar.title ?? bar.label} className="bar-row" onClick={() => onOpen(bar.filter)} title={`${bar.title ?? bar.label}: ${bar.count.toLocaleString()} of ${samples.toLocaleString()} samples — open in the Library`}>
             <span className="bar-label">{bar.label}</span>
             <span className="bar-track"><span className="bar-fill" style={{ width: `${(bar.count / max) * 100}%` }} /></span>
             <span className="bar-count">{bar.count.toLocaleString()}</span>
-            <span className="bar-share muted">{total ? `${Math.round((bar.count / total) * 100)}%` : ''}</span>
+            <span className="bar-share muted">{samples ? `${Math.round((bar.count / samples) * 100)}%` : ''}</span>
           </button>
         ))}
       </div>

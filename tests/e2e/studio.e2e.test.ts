@@ -336,6 +336,20 @@ describe('the studio in Chromium', () => {
     await page.screenshot({ path: join(SCREENSHOTS, `review-${await page.evaluate(() => document.documentElement.dataset['theme'])}.png`) });
   });
 
+  it('runs a project analysis as a job from the jobs panel, with its log, and frustum jobs sees it', async () => {
+    await page.getByTestId('jobs-button').click();
+    const panel = page.getByRole('dialog', { name: 'Jobs' });
+    await panel.getByRole('button', { name: 'Analyze project' }).click();
+    const row = panel.locator('.job', { hasText: 'analyze the project' }).first();
+    await expect.poll(() => row.locator('.job-state').textContent(), { timeout: 60_000 }).toBe('succeeded');
+    await row.getByRole('button', { name: 'log' }).click();
+    await expect.poll(() => row.locator('.job-log').textContent()).toMatch(/succeeded/);
+    await page.screenshot({ path: join(SCREENSHOTS, 'jobs.png') });
+    const listed = JSON.parse(execFileSync(process.execPath, [join(ROOT, 'bin', 'frustum.js'), 'jobs', project, '--json'], { encoding: 'utf8' })) as { jobs: Array<{ kind: string; state: string }> };
+    expect(listed.jobs[0]).toMatchObject({ kind: 'analyze', state: 'succeeded' });
+    await page.keyboard.press('Escape');
+  });
+
   it('kept the page free of script errors', () => {
     expect(pageErrors.filter((message) => !message.includes('favicon'))).toEqual([]);
   });

@@ -9,8 +9,10 @@ import { draftChain } from '../../../common/motion/draft';
 import type { MotionReading } from '../../../common/motion/reading';
 import { ANALYZER_MODEL_NAME, type AnalyzerQuestion, type ClipOutcome } from '../../../common/motion/scoreFiles';
 import { CURRENT_ANALYZER, findClipAnalysis, samplesForAnalysis, saveAnalyzerDraft, saveClipAnalysis, type AnalysisSettings, type AnalyzerIdentity } from '../../../db/analysis';
+import { saveClipMedia, type ClipMediaUpdate } from '../../../db/clips';
 import type { WritableDB } from '../../../db/connection';
 import { fileIdentity, hashFile, parseStoredProbe, probeClip, type ClipProbe } from '../../media';
+import { confinedClipFile, isRefusal } from '../../media/confine';
 import { analyzeClips } from './analyzeClips';
 import { writeAnalyzerScoreFiles } from './scoreFiles';
 
@@ -73,16 +75,29 @@ export async function analyzeProject(db: WritableDB, options: ProjectAnalysisOpt
   const { settings } = options;
   const samples = samplesForAnalysis(db).filter((sample) => sample.primitive !== null && isPrimitive(sample.primitive));
   const clips = new Map<number, ProjectClip>();
+  const errors = new Map<number, string>();
+  const refused: ClipMediaUpdate[] = [];
+  const names = new Map<number, string>();
   for (const sample of samples) {
-    if (sample.clip_id === null || sample.media_status !== 'ok' || sample.file_path === null || clips.has(sample.clip_id)) continue;
+    if (sample.clip_id === null || sample.media_status !== 'ok' || sample.file_path === null || clips.has(sample.clip_id) || errors.has(sample.clip_id)) continue;
+    const name = sample.clip_name ?? sample.file_path;
+    names.set(sample.clip_id, name);
+    // Only a regular file inside the clip's folder is decoded (backend/media/confine.ts); a clip
+    // that fails the check is marked as such, with the reason, and the rest go on.
+    const file = confinedClipFile(db, { id: sample.clip_id, name, file_path: sample.file_path, media_root: sample.media_root });
+    if (isRefusal(file)) {
+      errors.set(sample.clip_id, file.reason);
+      refused.push({ id: sample.clip_id, status: file.status, reason: file.reason });
+      continue;
+    }
     clips.set(sample.clip_id, {
-      clipId: sample.clip_id, name: sample.clip_name ?? sample.file_path, path: sample.file_path,
+      clipId: sample.clip_id, name, path: file.realPath,
       contentHash: sample.content_hash, fileSize: sample.file_size, fileMtime: sample.file_mtime, probe: sample.probe,
     });
   }
+  if (refused.length > 0) saveClipMedia(db, refused);
   const analyzer = CURRENT_ANALYZER;
   const readings = new Map<number, MotionReading>();
-  const errors = new Map<number, string>();
   const toAnalyze: Array<{ clip: ProjectClip; contentHash: string; clipFps: number; probe: ClipProbe }> = [];
   let reused = 0;
   for (const clip of clips.values()) {
@@ -151,7 +166,7 @@ export async function analyzeProject(db: WritableDB, options: ProjectAnalysisOpt
   const scoreFiles = options.scoresDir === undefined
     ? []
     : writeAnalyzerScoreFiles(options.scoresDir, questions, (question) => outcomes.get(question.sampleId) ?? { error: 'not analyzed' });
-  const failures = [...errors.entries()].map(([clipId, error]) => ({ clip: clips.get(clipId)?.name ?? String(clipId), error }));
+  const failures = [...errors.entries()].map(([clipId, error]) => ({ clip: names.get(clipId) ?? String(clipId), error }));
   return {
     settings,
     analyzer,

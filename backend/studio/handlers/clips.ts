@@ -1,17 +1,15 @@
-// A clip's media, its stored analyzer reading (and a new one), and its primitive labels.
+// A clip's media, its stored analyzer reading (a new one is a job: backend/jobs), and its primitive labels.
 import { ApiError, type MethodResponse } from '../../../common/api/contract';
 import { PRIMITIVES } from '../../../common/camerabench/primitives';
 import { loadClipAnalysis } from '../../../db/analysis';
-import { markLintPending, sampleIdsOfClip } from '../../../db/library';
+import { sampleIdsOfClip } from '../../../db/library';
 import { clipById, labelsOfClip, setClipLabel } from '../../../db/samples';
-import { analyzeProjectClip } from '../analyzeClip';
 import type { Handlers, StudioContext } from '../context';
 
 type ClipMethods = 'clip.media' | 'clip.analysis' | 'clip.analyze' | 'clip.labels' | 'clip.setLabel';
 
 export function clipsHandlers(context: StudioContext): Handlers<ClipMethods> {
-  const { db, lint, emit, author, media } = context;
-  let jobCounter = 0;
+  const { db, emit, author, media } = context;
 
   function requireClip(clipId: number) {
     const clip = clipById(db, clipId);
@@ -33,26 +31,11 @@ export function clipsHandlers(context: StudioContext): Handlers<ClipMethods> {
       requireClip(request.clipId);
       return { analysis: loadClipAnalysis(db, request.clipId) };
     },
-    'clip.analyze': async (request) => {
-      const clip = requireClip(request.clipId);
-      const jobId = `analyze-${Date.now().toString(36)}-${(jobCounter++).toString(36)}`;
-      emit('job.progress', { jobId, kind: 'analyze', done: 0, total: 1, message: `analyzing ${clip.name}` });
-      try {
-        await analyzeProjectClip(db, request.clipId);
-      } catch (error) {
-        emit('job.finished', { jobId, error: error instanceof Error ? error.message : String(error) });
-        throw error;
-      }
-      emit('job.progress', { jobId, kind: 'analyze', done: 1, total: 1, message: `analyzed ${clip.name}` });
-      emit('job.finished', { jobId, error: null });
-      const ids = sampleIdsOfClip(db, request.clipId);
-      // A new reading changes what the clip's chains contradict: relint them.
-      markLintPending(db, ids);
-      lint.markStale();
-      emit('samples.changed', { ids, reason: 'analysis' });
-      const analysis = loadClipAnalysis(db, request.clipId);
-      if (analysis === null) throw new ApiError('internal', `clip.analyze: the reading of ${clip.name} was not stored`);
-      return { analysis };
+    'clip.analyze': (request) => {
+      requireClip(request.clipId);
+      // A job of its own process: the host keeps answering, and the reading arrives with
+      // job.finished (then clip.analysis returns it), however long the clip.
+      return { jobId: context.jobs.start('analyze', { clipIds: [request.clipId] }).id };
     },
     'clip.labels': (request) => {
       requireClip(request.clipId);

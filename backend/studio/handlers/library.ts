@@ -1,14 +1,19 @@
-// The Library: paged rows, every id of a filter, facets, bulk edits and saved views.
-import { ApiError, savedView, type LibraryFilter, type LibraryRow } from '../../../common/api/contract';
+// The Library: paged rows, every id of a filter, facets, bulk edits (and their undo) and saved views.
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { ApiError, reviewStatus, savedView, type LibraryFilter, type LibraryRow, type SampleState } from '../../../common/api/contract';
 import { isPrimitive, type Primitive } from '../../../common/camerabench/primitives';
 import {
-  bulkUpdateSamples, countSamples, deleteView, ftsQuery, libraryFacets, listSavedViews, querySamples, sampleIdsMatching, saveView,
-  type LibraryRowRecord, type OutlierBand, type SampleFilter,
+  bulkUpdateSamples, countSamples, deleteView, ftsQuery, libraryFacetSteps, listSavedViews, querySamples, restoreSamples, sampleIdsMatching,
+  saveView, type Facets, type LibraryRowRecord, type OutlierBand, type SampleFilter, type SampleStateGroup,
 } from '../../../db/library';
 import type { Handlers, StudioContext } from '../context';
 import { parseJsonList } from './json';
 
-type LibraryMethods = 'library.query' | 'library.ids' | 'library.facets' | 'library.bulkUpdate' | 'views.list' | 'views.save' | 'views.delete';
+type LibraryMethods =
+  | 'library.query' | 'library.ids' | 'library.facets' | 'library.bulkUpdate' | 'library.restore' | 'views.list' | 'views.save' | 'views.delete';
+
+/** The most samples one library.restore may name (what one bulk update may change). */
+const MAX_RESTORED = 100_000;
 
 function primitiveOrNull(value: string | null): Primitive | null {
   return value !== null && isPrimitive(value) ? value : null;
@@ -44,6 +49,15 @@ function toRow(record: LibraryRowRecord, band: OutlierBand | null): LibraryRow {
   };
 }
 
+function toSampleState(group: SampleStateGroup): SampleState {
+  return { status: reviewStatus.parse(group.status), split: group.split, tags: parseJsonList(group.tags), ids: group.ids };
+}
+
+/** Tags back as stored: the sorted, unique JSON array bulk updates keep (the order given is the order read). */
+function toStateGroup(state: SampleState): SampleStateGroup {
+  return { status: state.status, split: state.split, tags: JSON.stringify(state.tags), ids: state.ids };
+}
+
 export function libraryHandlers(context: StudioContext): Handlers<LibraryMethods> {
   const { db, lint, emit, log } = context;
   return {
@@ -55,15 +69,42 @@ export function libraryHandlers(context: StudioContext): Handlers<LibraryMethods
       return { total, rows: rows.map((row) => toRow(row, band)) };
     },
     'library.ids': (request) => ({ ids: sampleIdsMatching(db, toSampleFilter(request.filter), request.sort, lint.band()) }),
-    'library.facets': () => libraryFacets(db, lint.band()),
+    'library.facets': async (request) => {
+      // Each step is one pass over the samples (tens of ms at 100k); between steps the host
+      // answers other calls, so a Library query sent while the menus recount is not held up
+      // behind all of them (the facet click → rows painted budget is 100 ms).
+      const facets: Facets = { status: {}, split: {}, kind: {}, source: {}, primitive: {}, answer: {}, lint: {}, tag: {}, media: {} };
+      const steps = libraryFacetSteps(db, toSampleFilter(request.filter), lint.band());
+      for (const [index, step] of steps.entries()) {
+        if (index > 0) await nextTurn();
+        Object.assign(facets, step());
+      }
+      return facets;
+    },
     'library.bulkUpdate': (request) => {
       if (request.status === undefined && request.split === undefined && !request.addTags?.length && !request.removeTags?.length) {
         throw new ApiError('bad-request', 'library.bulkUpdate: nothing to change (give status, split, addTags or removeTags)');
       }
-      const updated = bulkUpdateSamples(db, request);
+      const result = bulkUpdateSamples(db, request);
       lint.markStale();
-      if (updated.length > 0) emit('samples.changed', { ids: updated, reason: 'bulk' });
-      return { updated: updated.length };
+      if (result.ids.length > 0) emit('samples.changed', { ids: result.ids, reason: 'bulk' });
+      return { updated: result.ids.length, previous: result.previous.map(toSampleState) };
+    },
+    'library.restore': (request) => {
+      const named = request.samples.reduce((sum, group) => sum + group.ids.length, 0);
+      if (named > MAX_RESTORED) throw new ApiError('bad-request', `library.restore: ${named} ids; at most ${MAX_RESTORED} in one call`);
+      const seen = new Set<number>();
+      for (const group of request.samples) {
+        for (const id of group.ids) {
+          // Two values for one sample: which one "restores" it? Refuse rather than guess.
+          if (seen.has(id)) throw new ApiError('bad-request', `library.restore: sample ${id} is named twice`);
+          seen.add(id);
+        }
+      }
+      const restored = restoreSamples(db, request.samples.map(toStateGroup));
+      lint.markStale();
+      if (restored.length > 0) emit('samples.changed', { ids: restored, reason: 'bulk' });
+      return { restored: restored.length };
     },
 
     'views.list': () => ({

@@ -3,7 +3,7 @@
 // name) has its current chains linted and checked against its clips' stored analyzer readings
 // (common/motion/chainCheck.ts): a contradiction is an error, like a broken record.
 import { isPrimitive, primitiveFromQuestion } from '../../../common/camerabench/primitives';
-import { InputError, ProjectError, type InputProblem } from '../../../common/errors';
+import { damagedProjectError, InputError, ProjectError, type InputProblem } from '../../../common/errors';
 import { parseStringArray } from '../../../common/formats/jsonText';
 import { normalizeRecord, type NormalizedRecord } from '../../../common/formats/normalize';
 import { lengthNorms } from '../../../common/metrics/percentiles';
@@ -95,7 +95,9 @@ export async function run(files: string[], options: Options): Promise<void> {
     if (hasSqliteHeader(file)) {
       try {
         summaries.push(validateProject(file, findings));
-      } catch (error) {
+      } catch (thrown) {
+        // A damaged page surfaces at the first query that reads it: that file is unreadable, the others are still checked.
+        const error = damagedProjectError(thrown, file) ?? thrown;
         if (!(error instanceof ProjectError)) throw error;
         unreadable.push({ file, reason: error.message.startsWith(`${file}: `) ? error.message.slice(file.length + 2) : error.message });
       }
