@@ -3,6 +3,7 @@
 // guarded by its current state, so a cancel racing a finish cannot be overwritten.
 import type { ReadableDB, WritableDB } from './connection';
 import { now, statement } from './statements';
+import { writeTransaction } from './writers';
 
 export const JOB_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 export type JobState = (typeof JOB_STATES)[number];
@@ -32,14 +33,15 @@ const COLUMNS = 'id, kind, title, params, state, progress_done, progress_total, 
 /** Adds a queued job; its log file's path is made from the id the row gets. */
 export function insertJob(db: WritableDB, job: { kind: string; title: string; params: string; logPathOf: (id: number) => string }): JobRow {
   const timestamp = now();
-  return db.transaction(() => {
+  // One transaction: the row never exists without its log path.
+  return writeTransaction(db, () => {
     const id = Number(
       statement(db, "INSERT INTO jobs(kind, title, params, state, log_path, created_at, updated_at) VALUES (?, ?, ?, 'queued', '', ?, ?)")
         .run(job.kind, job.title, job.params, timestamp, timestamp).lastInsertRowid,
     );
     statement(db, 'UPDATE jobs SET log_path = ? WHERE id = ?').run(job.logPathOf(id), id);
     return jobById(db, id) as JobRow;
-  }).immediate();
+  });
 }
 
 export function jobById(db: ReadableDB, id: number): JobRow | undefined {

@@ -21,6 +21,7 @@
 import type Database from 'better-sqlite3';
 import { ProjectError } from '../common/errors';
 import type { ReadableDB, WritableDB } from './connection';
+import { statement } from './statements';
 
 /** How long a connection's own thread sleeps waiting for another writer (SQLite's busy_timeout). */
 export const LOCK_WAIT_MS = {
@@ -104,4 +105,22 @@ export async function retryWhileBusy<T>(attempt: () => T | Promise<T>, deadline:
  */
 export function dataVersion(db: ReadableDB): number {
   return Number(db.pragma('data_version', { simple: true }));
+}
+
+/**
+ * What the studio's pages show, in one cheap string: it changes with any sample, chain, clip,
+ * reading, label or source another connection writes, and not with a job's bookkeeping (a
+ * running job commits its progress a few times a second). Two scans of the samples table at
+ * most (~10 ms at 100k samples), and only after data_version said another connection committed.
+ */
+export function shownDataFingerprint(db: ReadableDB): string {
+  return statement<[], { fingerprint: string }>(
+    db,
+    `SELECT (SELECT count(*) || ':' || coalesce(max(updated_at), '') FROM samples)
+         || '/' || (SELECT coalesce(max(id), 0) FROM chain_revisions)
+         || '/' || (SELECT coalesce(max(id), 0) FROM clip_analyses)
+         || '/' || (SELECT count(*) || ':' || total(length(media_status) + length(coalesce(file_path, '')) + length(coalesce(probed_at, ''))) FROM clips)
+         || '/' || (SELECT count(*) || ':' || coalesce(max(updated_at), '') FROM clip_labels)
+         || '/' || (SELECT count(*) FROM sources) AS fingerprint`,
+  ).get()?.fingerprint ?? '';
 }

@@ -234,6 +234,29 @@ describe('clips', () => {
   });
 });
 
+describe('files known by another name', () => {
+  it("records each file under the name it is known by, names it in problems, and counts only clips still without a file", () => {
+    const { db, folder } = newProject();
+    mkdirSync(join(folder, 'copy', 'video'), { recursive: true });
+    writeFileSync(join(folder, 'copy', 'video', 'rl_0.mp4'), 'x');
+    const first = importFiles(db, [writeJson(join(folder, 'copy', 'rl.json'), syntheticRl({ count: 30, seed: 11 }))], { sourcePaths: ['/home/me/rl.json'] });
+    expect(first.clipsMissing).toBe(1);
+    expect(first.files.map((file) => file.path)).toEqual(['/home/me/rl.json']);
+    expect(db.prepare('SELECT path FROM sources').all()).toEqual([{ path: '/home/me/rl.json' }]);
+    // A second dataset over the same clips, read from a folder that holds none of them: the clip
+    // the project has on disk is not missing, the one it never had still is.
+    const again = (syntheticRl({ count: 30, seed: 11 }) as Array<{ problem_id: string; problem: string }>)
+      .map((record) => ({ ...record, problem_id: `${record.problem_id}-again`, problem: `${record.problem} (asked again)` }));
+    const second = importFiles(db, [writeJson(join(folder, 'again.json'), again)], { sourcePaths: ['again (dropped).json'] });
+    expect(second.clipsMissing).toBe(1);
+    const broken = join(folder, 'broken.json');
+    writeFileSync(broken, '[{');
+    const problem = inputError(() => importFiles(db, [broken], { sourcePaths: ['mine.json'] })).problems[0];
+    expect(problem?.file).toBe('mine.json');
+    db.close();
+  });
+});
+
 describe('results and score files', () => {
   it('imports evaluator output as a run and exports CameraBench score files from it', () => {
     const { db, folder } = newProject();

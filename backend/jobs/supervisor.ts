@@ -11,6 +11,7 @@ import { dirname } from 'node:path';
 import type { EventName, EventPayload, Job } from '../../common/api/contract';
 import type { WritableDB } from '../../db/connection';
 import { finishJob, insertJob, jobById, jobsVersion, listJobs, openJobs, setJobPid, type JobRow } from '../../db/jobs';
+import { isBusyError } from '../../db/writers';
 import { workerScript } from '../packageRoot';
 import { cancelJob, jobLogPath, readJobLog, reconcileJobs, requireJob } from './control';
 import { JOB_KINDS, type JobKindName, type JobParams } from './kinds';
@@ -134,7 +135,16 @@ export function createJobSupervisor(options: {
     } finally {
       closeSync(logFile);
     }
-    if (child.pid !== undefined) setJobPid(db, row.id, child.pid);
+    if (child.pid !== undefined) {
+      try {
+        setJobPid(db, row.id, child.pid);
+      } catch (error) {
+        // The process is running and records its pid itself as it starts (markJobRunning). A
+        // project busy with another program's write (db/writers.ts) must not fail this start, nor
+        // make dispatch retry jobs.start and run the job twice.
+        if (!isBusyError(error)) throw error;
+      }
+    }
     children.set(row.id, child);
     child.once('error', (error) => log(`job ${row.id} could not start: ${error.message}`));
     child.once('exit', () => {
@@ -142,7 +152,13 @@ export function createJobSupervisor(options: {
       if (isClosed) return;
       // A process that died without recording its end (killed, out of memory, a crash in native
       // code): the row says so, with the log's tail.
-      reconcileJobs(db, projectPath);
+      try {
+        reconcileJobs(db, projectPath);
+      } catch (error) {
+        // An event handler: a throw would end the host. A project busy with another program's
+        // write (db/writers.ts) is reconciled on the next open instead.
+        log(`job ${row.id}: checking its end failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
       const after = jobById(db, row.id);
       if (after) announce(after);
       schedule();

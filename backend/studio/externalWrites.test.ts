@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { EventName } from '../../common/api/contract';
 import { appendRevision } from '../../db/chains';
 import { createProject, openProject } from '../../db/connection';
+import { insertJob, markJobRunning, setJobProgress } from '../../db/jobs';
 import { setSampleStatus } from '../../db/library';
 import { syntheticSft } from '../../tests/fixtures/syntheticDatasets';
 import { tempDir, track } from '../../tests/support/tempDir';
@@ -68,7 +69,22 @@ describe('external writes', () => {
     close();
   });
 
-  it('takes another connection’s commit as told when the studio sent its own refetch (its import worker)', () => {
+  it("stays quiet when another connection only moved a job along (its progress commits)", () => {
+    const { other, events, markStale, poll, close } = setUp();
+    const job = insertJob(other, { kind: 'analyze', title: 'analyze the project', params: '{}', logPathOf: () => '/tmp/x.log' });
+    markJobRunning(other, job.id, process.pid);
+    setJobProgress(other, job.id, 1, 4, 'analyzing');
+    poll();
+    expect(events).toEqual([]);
+    expect(markStale).not.toHaveBeenCalled();
+    // What the job then writes to samples is news.
+    setSampleStatus(other, 1, 'accepted');
+    poll();
+    expect(events).toEqual([{ event: 'samples.changed', payload: { ids: [], reason: 'external' } }]);
+    close();
+  });
+
+  it('takes another connection’s commit as told when the studio sent its own refetch (a finished job)', () => {
     const { other, watch, events, poll, close } = setUp();
     setSampleStatus(other, 1, 'accepted');
     watch.resync();

@@ -1,11 +1,14 @@
 // Notices writes the studio did not make: `frustum import` or `frustum analyze` run beside it,
-// the studio's own import worker, a job's process (issue 9: after a CLI import the page went on
-// showing the project as it was). SQLite counts the commits of OTHER connections to the file
-// (`PRAGMA data_version`, db/writers.ts); polling that count on the studio's connection costs
-// microseconds and needs no change table or trigger. On a change the page is told to refetch
-// ('samples.changed', reason 'external') and the Library's length band is recomputed on its
-// next query. At most one event per poll, however many commits came in between.
-import { dataVersion } from '../../db/writers';
+// or a job's process (the studio's own dropped imports and analyses run as jobs). Issue 9: after
+// a CLI import the page went on showing the project as it was. SQLite counts the commits of
+// OTHER connections to the file (`PRAGMA data_version`, db/writers.ts); polling that count on the
+// studio's connection costs microseconds and needs no change table or trigger. On a change the
+// page is told to refetch ('samples.changed', reason 'external') and the Library's length band is
+// recomputed on its next query. At most one event per poll, however many commits came between.
+// A running job's progress rows are commits too: after a commit the watcher compares what the
+// pages show (db/writers.ts shownDataFingerprint) and stays quiet when only jobs moved (the
+// supervisor tells of those with job.* events).
+import { dataVersion, shownDataFingerprint } from '../../db/writers';
 import type { StudioContext } from './context';
 
 /** Half a second: soon enough for a person watching the Library, rare enough to cost nothing. */
@@ -14,7 +17,7 @@ export const EXTERNAL_WRITES_POLL_MS = 500;
 export interface ExternalWrites {
   /**
    * The studio is telling the page to refetch everything for a reason of its own: take what
-   * other connections wrote so far as told (its import worker's commit, a finished job's).
+   * other connections wrote so far as told (a job it announces as finished).
    */
   resync(): void;
   stop(): void;
@@ -26,13 +29,17 @@ export function watchExternalWrites(
 ): ExternalWrites {
   const { db, lint, emit, log } = context;
   let seen = dataVersion(db);
+  let shown = shownDataFingerprint(db);
   let isStopped = false;
 
-  /** Whether another connection committed since the last look. */
+  /** Whether another connection committed something the pages show since the last look. */
   function hasChanged(): boolean {
     const version = dataVersion(db);
     if (version === seen) return false;
     seen = version;
+    const fingerprint = shownDataFingerprint(db);
+    if (fingerprint === shown) return false;
+    shown = fingerprint;
     lint.markStale();
     return true;
   }

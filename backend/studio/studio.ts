@@ -79,8 +79,8 @@ export function openStudio(options: StudioOptions): Studio {
       log(`event ${event} not sent: ${parsed.error.message}`);
       return;
     }
-    // A refetch of everything (no ids): what other connections wrote so far (the studio's own
-    // import worker, a job) needs no second one.
+    // A refetch of everything (no ids): what other connections wrote so far (a finished job's
+    // process, a dropped import among them) needs no second one.
     if (event === 'samples.changed' && (parsed.data as EventPayload<'samples.changed'>).ids.length === 0) externalWrites.resync();
     for (const listener of [...listeners]) {
       try {

@@ -87,11 +87,15 @@ export const savedView = object({
 });
 export type SavedView = Infer<typeof savedView>;
 
-/** Samples that hold one status, split and set of tags (a bulk change's before, for its Undo). */
+/**
+ * Samples that hold one status, split and set of tags (a bulk change's before, for its Undo).
+ * Limits as wide as what a project may hold (an imported split, a hand-edited tag): the answer
+ * to a bulk change that has committed must never fail its own validation.
+ */
 export const sampleState = object({
   status: reviewStatus,
-  split: text(64).min(1),
-  tags: array(text(128)).max(1000),
+  split: text(4096),
+  tags: array(text(4096)).max(10_000),
   ids: array(id).min(1).max(100_000),
 });
 export type SampleState = Infer<typeof sampleState>;

@@ -36,6 +36,15 @@ export function reportFailure(thrown: unknown, isJson: boolean): number {
     else process.stderr.write(`error: ${error.message}\n`);
     return error instanceof UsageError ? EXIT.usage : EXIT.input;
   }
+  // A single statement outside a transaction (db/writers.ts covers transactions) that found the
+  // project locked for longer than the CLI waits (a minute): another program's doing, not a bug.
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && /^SQLITE_BUSY(?:_|$)/.test(code)) {
+    const message = 'the project is busy: another program (an import, the studio, a job) kept it locked; this command stopped where it was; try again when it finishes';
+    if (isJson) process.stdout.write(JSON.stringify({ ok: false, error: 'project', message }) + '\n');
+    else process.stderr.write(`error: ${message}\n`);
+    return EXIT.input;
+  }
   process.stderr.write(`frustum: internal error (please report it):\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   return EXIT.internal;
 }

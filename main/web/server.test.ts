@@ -294,7 +294,7 @@ describe('the WebSocket', () => {
     socket.send(JSON.stringify({ type: 'call', id: 10, method: 'library.bulkUpdate', request: { ids: [1, 2], status: 'accepted' } }));
     expect(await otherFrames.next()).toMatchObject({ type: 'event', event: 'samples.changed', payload: { ids: [1, 2], reason: 'bulk' } });
     const answers = [await received.next(), await received.next()];
-    expect(answers).toContainEqual({ type: 'result', id: 10, response: { updated: 2 } });
+    expect(answers).toContainEqual({ type: 'result', id: 10, response: expect.objectContaining({ updated: 2 }) });
     socket.close();
     other.close();
   });

@@ -29,8 +29,10 @@ export function App({ client }: { client: StudioClient }) {
   const notify = useCallback((kind: ToastKind, message: string, options: { action?: ToastAction } = {}) => {
     const id = nextToast.current++;
     setToasts((list) => [...list.slice(-4), { id, kind, message, ...(options.action ? { action: options.action } : {}) }]);
+    const close = () => setToasts((list) => list.filter((toast) => toast.id !== id));
     // A toast with a button (Undo) stays long enough to read it and reach for the button.
-    setTimeout(() => setToasts((list) => list.filter((toast) => toast.id !== id)), options.action ? 15_000 : kind === 'error' ? 9000 : 3500);
+    setTimeout(close, options.action ? 15_000 : kind === 'error' ? 9000 : 3500);
+    return close;
   }, []);
 
   const setRoute = useCallback((next: Route, options: { replace?: boolean } = {}) => {

@@ -24,8 +24,9 @@ export interface Toast {
   message: string;
   action?: ToastAction;
 }
-export type Notify = (kind: ToastKind, message: string, options?: { action?: ToastAction }) => void;
-export const ToastContext = createContext<Notify>(() => undefined);
+/** Shows a toast; returns what closes it early (an Undo done another way leaves no stale button). */
+export type Notify = (kind: ToastKind, message: string, options?: { action?: ToastAction }) => () => void;
+export const ToastContext = createContext<Notify>(() => () => undefined);
 export const useNotify = (): Notify => useContext(ToastContext);
 
 export function errorMessage(error: unknown): string {

@@ -30,18 +30,19 @@ export function FacetMenu({ label, counts, selected, onChange, extra, labels, is
   const values = [...Object.keys(extra ?? {}), ...counted.sort((left, right) => left.localeCompare(right, undefined, { numeric: true }))];
   const toggle = (value: string, inputAt: number) => onChange(selected.includes(value) ? selected.filter((item) => item !== value) : [...selected, value], inputAt);
   return (
-    <div className="facet" ref={ref}>
+    <div className="facet" ref={ref} onKeyDown={(event) => {
+      // Esc closes the menu wherever focus is in it, its button included.
+      if (event.key === 'Escape' && isOpen) {
+        event.stopPropagation();
+        setOpen(false);
+      }
+    }}>
       <button className={selected.length ? 'facet-button active' : 'facet-button'} aria-expanded={isOpen} onClick={() => setOpen((open) => !open)}>
         {label}{selected.length ? ` (${selected.length})` : ''} ▾
       </button>
       {isOpen && (
-        <div className={`facet-menu${isStale ? ' stale' : ''}`} role="menu" aria-label={label} aria-busy={isStale} onKeyDown={(event) => {
-          if (event.key === 'Escape') {
-            event.stopPropagation();
-            setOpen(false);
-          }
-        }}>
-          {values.length === 0 && <div className="muted">none in this project</div>}
+        <div className={`facet-menu${isStale ? ' stale' : ''}`} role="menu" aria-label={label} aria-busy={isStale}>
+          {values.length === 0 && <div className="muted">{isStale ? 'counting…' : 'no values among these samples'}</div>}
           {values.map((value) => (
             <label key={value} className="facet-option" data-value={value}>
               <input type="checkbox" checked={selected.includes(value)} onChange={(event) => toggle(value, event.nativeEvent.timeStamp)} />

@@ -142,6 +142,22 @@ export function FilterBar({ filter, facets, isFacetsStale, setFilter, views, onA
           clip.clear();
           setFilter({}, event.nativeEvent.timeStamp);
         }}>clear filters</button>}
+      </div>
+      {/* Chips and saved views share the second row: it is always there, so the table does not jump when a first filter is set. */}
+      <div className="filter-row">
+        {hasFilter ? (
+          <FilterChips
+            filter={filter}
+            sourceLabels={sourceLabels}
+            onRemove={(key, inputAt) => {
+              // A search typed but not yet gone out must not bring the chip back.
+              if (key === 'search') search.clear();
+              if (key === 'clip') clip.clear();
+              const { [key]: _removed, ...rest } = filter;
+              setFilter(rest, inputAt);
+            }}
+          />
+        ) : <span className="filter-hint muted">No filters: every sample</span>}
         <span className="spacer" />
         <select aria-label="Saved views" value="" onChange={(event) => {
           const value = event.target.value;
@@ -164,19 +180,6 @@ export function FilterBar({ filter, facets, isFacetsStale, setFilter, views, onA
           <input aria-label="View name" placeholder="save view as…" value={viewName} onChange={(event) => setViewName(event.target.value)} size={11} />
         </form>
       </div>
-      {hasFilter && (
-        <FilterChips
-          filter={filter}
-          sourceLabels={sourceLabels}
-          onRemove={(key, inputAt) => {
-            // A search typed but not yet gone out must not bring the chip back.
-            if (key === 'search') search.clear();
-            if (key === 'clip') clip.clear();
-            const { [key]: _removed, ...rest } = filter;
-            setFilter(rest, inputAt);
-          }}
-        />
-      )}
     </div>
   );
 }

@@ -9,6 +9,7 @@ import { useCall, useClient, useNotify, useQuery, useRefreshEpoch, errorMessage 
 import { benchHooks } from '../app/bench';
 import { ConfirmDialog, type ConfirmRequest } from '../app/ConfirmDialog';
 import { cleanFilter, type Route } from '../app/route';
+import { useReportLibraryCursor } from '../app/reviewMemory';
 import { isTextTarget } from '../app/shortcuts';
 import { FilterBar } from './FilterBar';
 import { rememberedPosition, rememberPosition } from './positions';
@@ -50,7 +51,7 @@ const COLUMNS: Column[] = [
   {
     key: 'clip', label: 'Clip', sortKey: 'clip', render: (row) => (
       <span className="clip-cell" title={row.clipName}>
-        {MISSING_MEDIA.has(row.mediaStatus) && <span className="media-marker" role="img" aria-label="clip missing" title="clip missing: relink it">⚠</span>}
+        {MISSING_MEDIA.has(row.mediaStatus) && <span className="clip-missing" role="img" aria-label="clip missing" title="clip missing: relink it">⚠</span>}
         {row.clipName}
       </span>
     ),
@@ -93,6 +94,10 @@ export function LibraryView({ route, setRoute }: { route: Route; setRoute: SetRo
   // (before that the table has no height to scroll).
   const restoring = useRef(rememberedPosition(key));
   const [cursor, setCursor] = useState(() => restoring.current?.cursor ?? 0);
+  // Whether the person moved the cursor during this visit. A cursor at row 0 by default, or one
+  // that came back with the list, must not make the Review tab open it instead of the sample
+  // last reviewed (Back from sample 41 restores the cursor on row 40, where Enter opened it).
+  const [isCursorChosen, setCursorChosen] = useState(false);
   const cursorRef = useRef(cursor);
   cursorRef.current = cursor;
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -146,6 +151,7 @@ export function LibraryView({ route, setRoute }: { route: Route; setRoute: SetRo
     if (!isSameQuery && restored === null) {
       restoring.current = null;
       setCursor(0);
+      setCursorChosen(false);
       scrollRef.current?.scrollTo({ top: 0 });
     }
     const firstPage = isSameQuery ? Math.floor(first / PAGE_SIZE) : restored ? Math.floor(restored.scrollTop / ROW_HEIGHT / PAGE_SIZE) : 0;
@@ -173,6 +179,8 @@ export function LibraryView({ route, setRoute }: { route: Route; setRoute: SetRo
     rememberPosition(keyRef.current, { scrollTop: scrollRef.current.scrollTop, cursor: cursorRef.current });
   }, []);
   useEffect(remember, [cursor, key, remember]);
+  // The Review tab opens the sample under the cursor (renderer/app/route.ts tabRoute).
+  useReportLibraryCursor(isCursorChosen ? (rowAt(pages, cursor)?.id ?? null) : null);
 
   // Facet counts of the current filter, fetched after its rows (FACETS_DELAY_MS).
   const [facetFilter, setFacetFilter] = useState<LibraryFilter | null>(null);
@@ -237,6 +245,7 @@ export function LibraryView({ route, setRoute }: { route: Route; setRoute: SetRo
 
   const onRowClick = useCallback((event: ReactMouseEvent, index: number, row: LibraryRow) => {
     setCursor(index);
+    setCursorChosen(true);
     const modifiers = { isShift: event.shiftKey, isToggle: event.ctrlKey || event.metaKey };
     clickSelection(selection, index, row.id, modifiers, idsInRange).then(setSelection, (error: unknown) => notify('error', errorMessage(error)));
   }, [selection, idsInRange, notify]);
@@ -249,6 +258,7 @@ export function LibraryView({ route, setRoute }: { route: Route; setRoute: SetRo
     const clamped = Math.max(0, Math.min(total - 1, next));
     if (total === 0) return;
     setCursor(clamped);
+    setCursorChosen(true);
     virtualizer.scrollToIndex(clamped, { align: 'auto' });
     if (extend) {
       const anchor = selection.anchor ?? cursor;
@@ -336,12 +346,13 @@ export function LibraryView({ route, setRoute }: { route: Route; setRoute: SetRo
 
   // The last bulk change's before, for Ctrl+Z; its toast's Undo holds its own.
   const lastUndo = useRef<{ undo: () => void } | null>(null);
-  const undoBulk = useCallback((previous: SampleState[]): (() => void) => {
+  const undoBulk = useCallback((previous: SampleState[], closeToast: () => void): (() => void) => {
     let isDone = false;
     const undo = () => {
       // Once only: a second Undo would restore over whatever came after the first.
       if (isDone || previous.length === 0) return;
       isDone = true;
+      closeToast();
       if (lastUndo.current?.undo === undo) lastUndo.current = null;
       call('library.restore', { samples: previous }).then((result) => {
         if (result) notify('success', `Undone: ${result.restored.toLocaleString()} sample${result.restored === 1 ? ' is' : 's are'} back as ${result.restored === 1 ? 'it was' : 'they were'}.`);
@@ -368,9 +379,15 @@ export function LibraryView({ route, setRoute }: { route: Route; setRoute: SetRo
     const result = await call('library.bulkUpdate', { ids, ...change });
     if (!result) return;
     const done = describeChange(change, result.updated);
-    const undo = undoBulk(result.previous);
+    if (result.updated === 0) {
+      notify('info', `${done}.`);
+      return;
+    }
+    // The toast's Undo and Ctrl+Z run the same undo; whichever comes first closes the toast.
+    let closeToast: () => void = () => undefined;
+    const undo = undoBulk(result.previous, () => closeToast());
     lastUndo.current = { undo };
-    notify('success', `${done}.`, result.updated > 0 ? { action: { label: 'Undo', run: undo } } : {});
+    closeToast = notify('success', `${done}.`, { action: { label: 'Undo', run: undo } });
   };
 
   return (

@@ -29,16 +29,23 @@ export function importsHandlers(context: StudioContext): Handlers<'import.files'
       rmSync(folder, { recursive: true, force: true });
       throw error;
     }
-    const started = context.jobs.start('import', {
-      paths,
-      format: request.format ?? 'auto',
-      // Dropped files have no folder of their own: look for clips beside the project.
-      videosDir: dirname(context.projectPath),
-      // Recorded as each file's source: its path where the desktop app gave one, else the name
-      // it was dropped under (never the temporary copy). A label only: nothing is read from it.
-      sourcePaths: request.files.map((file) => file.path ?? file.name),
-      scratchFolder: folder,
-    });
+    let started;
+    try {
+      started = context.jobs.start('import', {
+        paths,
+        format: request.format ?? 'auto',
+        // Dropped files have no folder of their own: look for clips beside the project.
+        videosDir: dirname(context.projectPath),
+        // Recorded as each file's source: its path where the desktop app gave one, else the name
+        // it was dropped under (never the temporary copy). A label only: nothing is read from it.
+        sourcePaths: request.files.map((file) => file.path ?? file.name),
+        scratchFolder: folder,
+      });
+    } catch (error) {
+      // No job owns the copies yet (the project was busy: the call is tried again with new ones).
+      rmSync(folder, { recursive: true, force: true });
+      throw error;
+    }
     const job = await context.jobs.finished(started.id);
     // Problems name the temporary copies; people know the files by the names they dropped.
     const shown = (text: string) => text.replaceAll(`${folder}/`, '').replace(/(^|\s)\d+\//g, '$1');
