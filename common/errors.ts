@@ -88,3 +88,11 @@ export class UsageError extends Error {
     this.name = 'UsageError';
   }
 }
+
+/** Work that was stopped on request (Ctrl+C, `frustum cancel`, the studio's Jobs panel): neither bad input nor a bug. */
+export class CancelledError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CancelledError';
+  }
+}

@@ -1,14 +1,17 @@
 // The embedded default project (`frustum demo`, README's first command): synthetic clips with
 // exact ground truth, imported with their questions, O-T-A chains and RL records, probed, and
 // read by the geometric analyzer, so a new user meets a living studio with no download.
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ProjectError } from '../../common/errors';
 import { createProject } from '../../db/connection';
-import { importFiles, type ImportReport } from '../formats/importFiles';
-import { probeProjectClips, type ProjectProbeReport } from '../media/probeProject';
-import { ANALYSIS_DEFAULTS, analyzeProject, type ProjectAnalysisReport } from '../motion/analyze';
+import type { ImportReport } from '../formats/importFiles';
+import { jobsFolder } from '../jobs/control';
+import { foregroundJobResult, runForegroundJob } from '../jobs/foreground';
+import type { ProjectProbeReport } from '../media/probeProject';
+import type { ProjectAnalysisReport } from '../motion/analyze';
 import { synthesize, type SynthReport } from '../motion/synth/synthesize';
+import type { DemoFilling } from './fillDemo';
 
 export interface DemoOptions {
   project: string;
@@ -16,6 +19,7 @@ export interface DemoOptions {
   force?: boolean;
   count?: number;
   seed?: number;
+  /** Stops the rendering; once the project exists its job stops on SIGTERM/SIGINT (`frustum cancel`, Ctrl+C). */
   signal?: AbortSignal;
   onStep?: (step: string) => void;
   onProgress?: (done: number, total: number) => void;
@@ -39,6 +43,8 @@ export async function createDemo(options: DemoOptions): Promise<DemoReport> {
   if (existsSync(project)) {
     if (!options.force) throw new ProjectError(project, 'already exists; pass --force to rebuild the demo');
     for (const suffix of ['', '-wal', '-shm']) rmSync(project + suffix, { force: true });
+    // The old demo's job logs went with its jobs table.
+    rmSync(jobsFolder(project), { recursive: true, force: true });
   }
   if (existsSync(clipsFolder)) rmSync(clipsFolder, { recursive: true, force: true });
 
@@ -55,33 +61,24 @@ export async function createDemo(options: DemoOptions): Promise<DemoReport> {
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
 
-  const db = createProject(project);
-  try {
-    options.onStep?.('importing questions, chains and RL records');
-    const camerabench = readdirSync(join(clipsFolder, 'camerabench')).sort().map((name) => join(clipsFolder, 'camerabench', name));
-    const imported = importFiles(
-      db,
-      // Training records first: a sample takes the split of the first file that names it.
-      [join(clipsFolder, 'sft.json'), join(clipsFolder, 'rl.json'), join(clipsFolder, 'questions.json'), ...camerabench],
-      { videosDir: clipsFolder },
-    );
-    options.onStep?.('probing clips');
-    const probed = await probeProjectClips(db, { ...(options.signal ? { signal: options.signal } : {}) });
-    // The analyzer's readings (the Review screen's motion timeline) and its drafts; drafts
-    // never replace the imported chains, so the curated text stays the head.
-    options.onStep?.('analyzing clips');
-    const analyzed = await analyzeProject(db, {
-      settings: { fps: ANALYSIS_DEFAULTS.fps, width: ANALYSIS_DEFAULTS.width, fovDegrees: 'auto' },
-    });
-    return {
-      project,
-      clipsFolder,
-      synth: { out: synth.out, frames: synth.frames, elapsedMs: synth.elapsedMs, clips: synth.clips.length },
-      imported,
-      probed,
-      analyzed,
-    };
-  } finally {
-    db.close();
-  }
+  createProject(project).close();
+  // The rest is the demo's job (backend/jobs 'demo'), run in this process: the studio's Jobs panel
+  // shows how the demo was built, with its log. Its steps come back as the job's progress.
+  let lastStep = '';
+  const job = await runForegroundJob(project, 'demo', { clipsFolder, count: synth.clips.length, seed: options.seed ?? DEMO_DEFAULTS.seed }, {
+    onProgress: (_done, _total, message) => {
+      if (message === lastStep || message === 'done') return;
+      lastStep = message;
+      options.onStep?.(message);
+    },
+  });
+  const { imported, probed, analyzed } = foregroundJobResult(job, project) as DemoFilling;
+  return {
+    project,
+    clipsFolder,
+    synth: { out: synth.out, frames: synth.frames, elapsedMs: synth.elapsedMs, clips: synth.clips.length },
+    imported,
+    probed,
+    analyzed,
+  };
 }

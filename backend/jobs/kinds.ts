@@ -4,15 +4,18 @@
 // progress, writes its log through `log`, and stops when `signal` aborts (a cancel).
 import { readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
-import { array, boolean, enum as zodEnum, number, object, optional, string, type infer as Infer, type ZodType } from 'zod';
+import { array, boolean, enum as zodEnum, literal, number, object, optional, string, union, type infer as Infer, type ZodType } from 'zod';
 import type { WritableDB } from '../../db/connection';
+import { insertJob, type JobRow } from '../../db/jobs';
 import { markLintPending, sampleIdsOfClip } from '../../db/library';
 import { clipById } from '../../db/samples';
+import { DEMO_FILL_STEPS, fillDemoProject } from '../demo/fillDemo';
 import { importFiles } from '../formats/importFiles';
 import { probeProjectClips } from '../media/probeProject';
 import { ANALYSIS_DEFAULTS, analyzeProject } from '../motion/analyze';
 import { synthesize } from '../motion/synth/synthesize';
-import { analyzeProjectClip } from '../studio/analyzeClip';
+import { analyzeProjectClip } from '../motion/analyze/analyzeProjectClip';
+import { jobLogPath } from './control';
 
 export interface JobContext {
   db: WritableDB;
@@ -37,6 +40,17 @@ const analyzeParams = object({
   /** Only these clips (their readings; drafts are the whole-project analysis's); default every clip. */
   clipIds: optional(clipIds),
   force: optional(boolean()),
+  /**
+   * The whole-project analysis's settings (`frustum analyze PROJECT --fps/--width/--fov`); default
+   * ANALYSIS_DEFAULTS with the lens read from each clip. Keys in the order the CLI reports them.
+   */
+  settings: optional(object({
+    fovDegrees: union([literal('auto'), number().positive().max(170)]),
+    fps: number().positive().max(60),
+    width: number().int().positive().max(1920),
+  })),
+  /** Whole project only: write CameraBench score files for the analyzer here (`--scores`; a path as the CLI was given it, read in its own process). */
+  scoresDir: optional(string().min(1)),
 });
 
 const importParams = object({
@@ -55,6 +69,13 @@ const synthParams = object({
   seed: number().int().min(0).max(4_294_967_295),
 });
 
+const demoParams = object({
+  /** The demo's rendered clips and their records (backend/demo/createDemo.ts renders them before the project exists). */
+  clipsFolder: string().min(1),
+  count: number().int().min(1),
+  seed: number().int().min(0),
+});
+
 export const JOB_KINDS = {
   analyze: kind({
     params: analyzeParams,
@@ -62,13 +83,18 @@ export const JOB_KINDS = {
     async run(params, context) {
       const { db } = context;
       if (params.clipIds === undefined) {
+        const settings = params.settings ?? { fps: ANALYSIS_DEFAULTS.fps, width: ANALYSIS_DEFAULTS.width, fovDegrees: 'auto' as const };
+        context.log(`settings: ${settings.fps} fps, ${settings.width} px wide, field of view ${settings.fovDegrees === 'auto' ? 'read from each clip' : `${settings.fovDegrees}°`}${params.force ? '; --force: every clip again' : ''}`);
         const report = await analyzeProject(db, {
-          settings: { fps: ANALYSIS_DEFAULTS.fps, width: ANALYSIS_DEFAULTS.width, fovDegrees: 'auto' },
+          settings,
           ...(params.force ? { force: true } : {}),
+          ...(params.scoresDir !== undefined ? { scoresDir: params.scoresDir } : {}),
+          signal: context.signal,
           onClip: (done, total) => context.progress(done, total, `analyzed ${done} of ${total} clips`),
         });
         context.log(`analyzed ${report.clips.analyzed}, reused ${report.clips.reused}, failed ${report.clips.failed}, not on disk ${report.clips.notOnDisk}`);
         for (const failure of report.failures) context.log(`  ${failure.clip}: ${failure.error}`);
+        if (report.scoreFiles.length > 0) context.log(`${report.scoreFiles.length} score files in ${params.scoresDir ?? ''}`);
         return report;
       }
       const total = params.clipIds.length;
@@ -137,6 +163,26 @@ export const JOB_KINDS = {
       return { folder, clips: synth.clips.length, samplesAdded: imported.samplesAdded, probed: probed.probed };
     },
   }),
+
+  /** `frustum demo`'s work once the project exists, run in its own process (./foreground.ts): one row that shows how the demo was built. */
+  demo: kind({
+    params: demoParams,
+    title: () => 'build the demo',
+    async run(params, context) {
+      context.log(`${params.count} synthetic clips (seed ${params.seed}) rendered into ${params.clipsFolder}`);
+      const filling = await fillDemoProject(context.db, params.clipsFolder, {
+        signal: context.signal,
+        onStep: (step, index) => {
+          context.log(step);
+          context.progress(index, DEMO_FILL_STEPS.length, step);
+        },
+      });
+      const { imported, probed, analyzed } = filling;
+      context.progress(DEMO_FILL_STEPS.length, DEMO_FILL_STEPS.length, 'done');
+      context.log(`${imported.samplesAdded} samples and ${imported.chainsAdded} chains imported, ${probed.probed} clips probed, ${analyzed.clips.analyzed} analyzed (${analyzed.clips.failed} failed)`);
+      return filling;
+    },
+  }),
 } as const;
 
 export type JobKindName = keyof typeof JOB_KINDS;
@@ -144,4 +190,16 @@ export type JobParams<K extends JobKindName> = Infer<(typeof JOB_KINDS)[K]['para
 
 export function isJobKind(name: string): name is JobKindName {
   return Object.hasOwn(JOB_KINDS, name);
+}
+
+/** Adds a queued job of this kind, its parameters checked and its title made from them: how every host makes a job (./supervisor.ts, ./foreground.ts). */
+export function insertJobOfKind<K extends JobKindName>(db: WritableDB, projectPath: string, kind: K, params: JobParams<K>): JobRow {
+  const definition = JOB_KINDS[kind];
+  const checked = definition.params.parse(params);
+  return insertJob(db, {
+    kind,
+    title: (definition.title as (params: unknown) => string)(checked),
+    params: JSON.stringify(checked),
+    logPathOf: (id) => jobLogPath(projectPath, id),
+  });
 }

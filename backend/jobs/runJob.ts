@@ -1,5 +1,5 @@
 // Runs one job in the current process: the body of a job's own process (./jobWorker.ts), which
-// the supervisor spawns. The process owns its row: it marks it running, stores progress a few
+// the supervisor spawns, or of a command that runs its job itself (./foreground.ts). The process owns its row: it marks it running, stores progress a few
 // times a second (every window and `frustum jobs` read it from there), and writes the outcome.
 // SIGTERM (a cancel; ./control.ts) aborts the kind's signal; a kind that does not stop in time is
 // killed with its whole process group, and the canceller records 'cancelled'.
@@ -14,6 +14,14 @@ const PROGRESS_INTERVAL_MS = 200;
 export interface JobOutcome {
   state: FinalJobState;
   error: string | null;
+  /** What a failed job threw, for a host that runs the job in its own process (./foreground.ts) and reports it as it always has. */
+  cause?: unknown;
+}
+
+export interface RunJobOptions {
+  log?: (line: string) => void;
+  /** Every progress report as the kind makes it (the row gets them throttled): a terminal's progress bar. */
+  onProgress?: (done: number, total: number, message: string) => void;
 }
 
 /** Why a job failed, as one message: input problems listed, a bug with its stack's first line. */
@@ -27,7 +35,7 @@ export function describeFailure(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export async function runJob(projectPath: string, jobId: number, options: { log?: (line: string) => void } = {}): Promise<JobOutcome> {
+export async function runJob(projectPath: string, jobId: number, options: RunJobOptions = {}): Promise<JobOutcome> {
   const log = options.log ?? ((line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`));
   const db: WritableDB = openProject(projectPath);
   const controller = new AbortController();
@@ -59,6 +67,7 @@ export async function runJob(projectPath: string, jobId: number, options: { log?
       signal: controller.signal,
       log,
       progress: (done, total, message) => {
+        options.onProgress?.(done, total, message);
         pending = { done, total, message };
         if (performance.now() - lastStored >= PROGRESS_INTERVAL_MS || done >= total) store();
       },
@@ -87,7 +96,7 @@ export async function runJob(projectPath: string, jobId: number, options: { log?
       // The kind of failure travels with the row: an import's bad input is the person's to fix, a bug is ours.
       finishJob(db, jobId, 'failed', { error: message, result: JSON.stringify({ failure: isBug ? 'internal' : 'input' }), message: 'failed' });
       log(`job ${jobId} failed: ${isBug && failure instanceof Error ? (failure.stack ?? message) : message}`);
-      return { state: 'failed', error: message };
+      return { state: 'failed', error: message, cause: failure };
     }
   } finally {
     process.off('SIGTERM', onSignal);

@@ -172,13 +172,57 @@ describe('frustum jobs / logs / cancel', () => {
   });
 });
 
-function spawnAsync(args: readonly string[]): Promise<{ code: number; stdout: string }> {
+describe('frustum analyze PROJECT as a job of its own process', () => {
+  it('records a succeeded analyze job with its log, and stops cancelled on `frustum cancel` from another process', async () => {
+    const { supervisor, db, project } = start();
+    const synth = await supervisor.finished(supervisor.start('synth', { count: 2, seed: 31 }).id);
+    expect(synth.state, synth.error ?? '').toBe('succeeded');
+
+    const analyzed = frustumJson<{ project: string; clips: { analyzed: number; failed: number } }>(['analyze', project]);
+    expect(analyzed.code, analyzed.stderr).toBe(0);
+    // The output is the analysis report, as it was before the command ran as a job.
+    expect(analyzed.json).toMatchObject({ project, clips: { analyzed: 2, failed: 0 }, settings: { fovDegrees: 'auto', fps: 8, width: 320 } });
+    type Listed = { jobs: Array<{ id: number; kind: string; state: string; title: string; result: { clips: { analyzed: number } } | null }> };
+    const listed = frustumJson<Listed>(['jobs', project]).json.jobs;
+    const job = listed.find((entry) => entry.kind === 'analyze');
+    expect(job).toMatchObject({ state: 'succeeded', title: 'analyze the project', result: { clips: { analyzed: 2 } } });
+    const log = frustum(['logs', project, String(job?.id)]).stdout;
+    expect(log).toMatch(/settings: 8 fps, 320 px wide, field of view read from each clip/);
+    expect(log).toMatch(/analyzed 2, reused 0, failed 0, not on disk 0/);
+    expect(log).toMatch(new RegExp(`job ${job?.id} succeeded`));
+
+    // A slow analysis (every clip again, large frames), cancelled from a third process while it runs.
+    const running = spawnAsync(['analyze', project, '--force', '--fps', '25', '--width', '1280'], 'pipe');
+    let jobId = 0;
+    await until(() => {
+      const row = db.prepare<[], { id: number; state: string }>("SELECT id, state FROM jobs WHERE kind = 'analyze' ORDER BY id DESC LIMIT 1").get();
+      if (row && row.id !== job?.id && row.state === 'running') jobId = row.id;
+      return jobId !== 0;
+    }, 'the second analysis to run');
+    const cancelled = frustum(['cancel', project, String(jobId)]);
+    expect(cancelled.code, cancelled.stderr).toBe(0);
+    expect(cancelled.stdout).toMatch(/: cancelled$/m);
+    const ended = await running;
+    expect(ended.code).toBe(130);
+    expect(ended.stderr).toMatch(new RegExp(`cancelled: job ${jobId} \\(analyze the project\\) was cancelled`));
+    expect(ended.stdout).toBe('');
+    expect(jobById(db, jobId)?.state).toBe('cancelled');
+    expect(frustum(['logs', project, String(jobId)]).stdout).toMatch(/SIGTERM: cancelling[\s\S]*cancelled/);
+  });
+});
+
+function spawnAsync(args: readonly string[], stderr: 'inherit' | 'pipe' = 'inherit'): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(__dirname, '..', '..', 'bin', 'frustum.js'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [join(__dirname, '..', '..', 'bin', 'frustum.js'), ...args], { stdio: ['ignore', 'pipe', stderr] });
+    children.push(child);
     let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => {
+    let errors = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
       stdout += chunk.toString('utf8');
     });
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout }));
+    child.stderr?.on('data', (chunk: Buffer) => {
+      errors += chunk.toString('utf8');
+    });
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr: errors }));
   });
 }

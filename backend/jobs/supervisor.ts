@@ -10,11 +10,11 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { EventName, EventPayload, Job } from '../../common/api/contract';
 import type { WritableDB } from '../../db/connection';
-import { finishJob, insertJob, jobById, jobsVersion, listJobs, openJobs, setJobPid, type JobRow } from '../../db/jobs';
+import { finishJob, jobById, jobsVersion, listJobs, openJobs, setJobPid, type JobRow } from '../../db/jobs';
 import { isBusyError } from '../../db/writers';
 import { workerScript } from '../packageRoot';
-import { cancelJob, jobLogPath, readJobLog, reconcileJobs, requireJob } from './control';
-import { JOB_KINDS, type JobKindName, type JobParams } from './kinds';
+import { cancelJob, readJobLog, reconcileJobs, requireJob } from './control';
+import { insertJobOfKind, type JobKindName, type JobParams } from './kinds';
 
 /** How often the table is looked at while a job is open; when none is, a slower beat still notices the CLI's. */
 const BUSY_POLL_MS = 200;
@@ -173,14 +173,7 @@ export function createJobSupervisor(options: {
 
   return {
     start(kind, params) {
-      const definition = JOB_KINDS[kind];
-      const checked = definition.params.parse(params);
-      const row = insertJob(db, {
-        kind,
-        title: (definition.title as (params: unknown) => string)(checked),
-        params: JSON.stringify(checked),
-        logPathOf: (id) => jobLogPath(projectPath, id),
-      });
+      const row = insertJobOfKind(db, projectPath, kind, params);
       announce(row);
       try {
         spawnJob(row);

@@ -16,7 +16,7 @@ import { copyProject } from '../../tests/support/studioProject';
 import { tempDir, track } from '../../tests/support/tempDir';
 import { importFiles } from '../formats/importFiles';
 import { analyzeProject } from '../motion/analyze';
-import { analyzeProjectClip } from '../studio/analyzeClip';
+import { analyzeProjectClip } from '../motion/analyze/analyzeProjectClip';
 import { confinedClipFile, isRefusal } from './confine';
 import { createFrameCache } from './frameCache';
 import { hashFile } from './hash';

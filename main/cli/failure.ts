@@ -1,6 +1,6 @@
 // Exit codes scripts can trust (README: Exit codes), and how failures are shown: one clear
 // line per problem for people, one JSON object for scripts, a stack trace only for bugs.
-import { damagedProjectError, describeProblem, InputError, ProjectError, UsageError } from '../../common/errors';
+import { CancelledError, damagedProjectError, describeProblem, InputError, ProjectError, UsageError } from '../../common/errors';
 
 export const EXIT = {
   ok: 0,
@@ -12,6 +12,8 @@ export const EXIT = {
   findings: 3,
   /** A bug in Frustum. */
   internal: 70,
+  /** The command's job was cancelled (Ctrl+C, or `frustum cancel` from elsewhere): 128 + SIGINT, as shells report an interrupted command. */
+  cancelled: 130,
 } as const;
 
 const SHOWN_PROBLEMS = 20;
@@ -30,6 +32,11 @@ export function reportFailure(thrown: unknown, isJson: boolean): number {
       process.stderr.write(error.problems.length === 1 ? `${head} ${describeProblem(error.problems[0]!)}\n` : [head, ...shown, ...more].join('\n') + '\n');
     }
     return EXIT.input;
+  }
+  if (error instanceof CancelledError) {
+    if (isJson) process.stdout.write(JSON.stringify({ ok: false, error: 'cancelled', message: error.message }) + '\n');
+    else process.stderr.write(`cancelled: ${error.message}\n`);
+    return EXIT.cancelled;
   }
   if (error instanceof ProjectError || error instanceof UsageError) {
     if (isJson) process.stdout.write(JSON.stringify({ ok: false, error: error instanceof UsageError ? 'usage' : 'project', message: error.message }) + '\n');

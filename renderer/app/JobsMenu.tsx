@@ -4,6 +4,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Job } from '../../common/api/contract';
 import { errorMessage, useCall, useClient, useNotify, useQuery } from './api';
+import { useCloseOnOutsidePress } from './popover';
 
 const LOG_POLL_MS = 1000;
 
@@ -37,14 +38,8 @@ export function JobsMenu() {
     };
   }, [client, reload, notify, jobs.data]);
 
-  useEffect(() => {
-    if (!isOpen) return;
-    const onDown = (event: MouseEvent) => {
-      if (!ref.current?.contains(event.target as Node)) setOpen(false);
-    };
-    addEventListener('mousedown', onDown);
-    return () => removeEventListener('mousedown', onDown);
-  }, [isOpen]);
+  const close = useCallback(() => setOpen(false), []);
+  useCloseOnOutsidePress(ref, isOpen, close);
 
   const list = (jobs.data?.jobs ?? []).map((job) => ({ ...job, ...live.get(job.id) }));
   const running = list.filter((job) => job.state === 'running' || job.state === 'queued').length;

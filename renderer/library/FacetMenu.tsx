@@ -1,6 +1,7 @@
 // One filter menu: a button showing how many values are chosen, a popover of checkboxes with
 // how many samples each value has under the other active filters. Esc or a click outside closes it.
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
+import { useCloseOnOutsidePress } from '../app/popover';
 
 export function FacetMenu({ label, counts, selected, onChange, extra, labels, isStale = false }: {
   label: string;
@@ -16,14 +17,8 @@ export function FacetMenu({ label, counts, selected, onChange, extra, labels, is
 }) {
   const [isOpen, setOpen] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!isOpen) return;
-    const onDown = (event: MouseEvent) => {
-      if (!ref.current?.contains(event.target as Node)) setOpen(false);
-    };
-    addEventListener('mousedown', onDown);
-    return () => removeEventListener('mousedown', onDown);
-  }, [isOpen]);
+  const close = useCallback(() => setOpen(false), []);
+  useCloseOnOutsidePress(ref, isOpen, close);
   // A chosen value stays in the menu though the other filters leave it no samples (count 0):
   // it must stay where it can be unchosen.
   const counted = [...new Set([...Object.keys(counts), ...selected.filter((value) => !(value in (extra ?? {})))])];

@@ -9,9 +9,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, CHROMIUM_ARGS, serveStudio, type ServedStudio } from './studioServer';
+import { CHROMIUM, openStudioPage, serveStudio, type ServedStudio } from './studioServer';
 
 const ROOT = join(__dirname, '..', '..');
 const SCREENSHOTS = join(ROOT, 'test-artifacts', 'screenshots');
@@ -97,14 +97,7 @@ beforeAll(async () => {
     extra('two', EXTRA_PER_FILE, '<observation>The background slides right across frames 1–50.</observation>\n<think>Content moving right means the camera turns left.</think>\n<answer>B</answer>'),
   );
   server = await serveStudio(project);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-  // A step that cannot happen fails naming its locator, well inside the test's own timeout.
-  page.setDefaultTimeout(15_000);
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(message.text());
-  });
+  ({ browser, page } = await openStudioPage(pageErrors, { width: 1280, height: 720 }));
   mkdirSync(SCREENSHOTS, { recursive: true });
 }, 180_000);
 

@@ -1,6 +1,8 @@
 // Starts `frustum serve` on a project as a child process, the way a person does, and reads the
-// studio URL from its first stdout line. Shared by the browser tests and the benchmark.
+// studio URL from its first stdout line; opens the Chromium page the browser tests drive.
+// Shared by the browser tests and the benchmark.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { join } from 'node:path';
 
 const BIN = join(__dirname, '..', '..', 'bin', 'frustum.js');
@@ -58,3 +60,19 @@ export const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
   '--disable-sync', '--disable-quic', '--no-first-run',
 ];
+
+/**
+ * Headless Chromium and one page, set up as every browser test wants it: a step that cannot
+ * happen fails naming its locator within 15 s (well inside the test's own timeout), and script
+ * errors and console errors land in `pageErrors` for the test that checks the page stayed clean.
+ */
+export async function openStudioPage(pageErrors: string[], viewport = { width: 1280, height: 720 }): Promise<{ browser: Browser; page: Page }> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const page = await browser.newPage({ viewport });
+  page.setDefaultTimeout(15_000);
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') pageErrors.push(message.text());
+  });
+  return { browser, page };
+}

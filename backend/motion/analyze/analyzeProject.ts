@@ -25,6 +25,8 @@ export interface ProjectAnalysisOptions {
   /** Write CameraBench score files for the analyzer into this folder. */
   scoresDir?: string;
   onClip?: (done: number, total: number) => void;
+  /** A cancel (`frustum cancel`, Ctrl+C, the studio's Jobs panel): the run stops at the next clip, its decoders killed, and throws. */
+  signal?: AbortSignal;
 }
 
 export interface ProjectAnalysisReport {
@@ -101,10 +103,12 @@ export async function analyzeProject(db: WritableDB, options: ProjectAnalysisOpt
   const toAnalyze: Array<{ clip: ProjectClip; contentHash: string; clipFps: number; probe: ClipProbe }> = [];
   let reused = 0;
   for (const clip of clips.values()) {
+    options.signal?.throwIfAborted();
     let identity;
     try {
-      identity = await clipIdentity(clip);
+      identity = await clipIdentity(clip, options.signal);
     } catch (error) {
+      if (options.signal?.aborted) throw error;
       errors.set(clip.clipId, `${clip.path}: ${error instanceof Error ? error.message : String(error)}`);
       continue;
     }
@@ -121,6 +125,7 @@ export async function analyzeProject(db: WritableDB, options: ProjectAnalysisOpt
   // clipIdentity's probe (the stored one while the file is unchanged, else a fresh one): decoding need not run ffprobe again.
   const results = await analyzeClips(toAnalyze.map((entry) => ({ path: entry.clip.path, probe: entry.probe })), {
     ...settings,
+    ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onClip ? { onClip: (_: unknown, done: number, total: number) => options.onClip?.(done, total) } : {}),
   });
   results.forEach((result, index) => {
@@ -140,6 +145,7 @@ export async function analyzeProject(db: WritableDB, options: ProjectAnalysisOpt
     if (reading) return { scores: reading.scores };
     return { error: errors.get(sample.clip_id) ?? 'not analyzed' };
   };
+  options.signal?.throwIfAborted();
   let saved = 0;
   let keptPersonText = 0;
   const questions: AnalyzerQuestion[] = [];

@@ -10,8 +10,8 @@ import { isPrimitive, PRIMITIVES, type Primitive } from '../../../common/camerab
 import { UsageError } from '../../../common/errors';
 import { draftChain } from '../../../common/motion/draft';
 import type { MotionReading } from '../../../common/motion/reading';
-import { ANALYSIS_DEFAULTS, analyzeClips, analyzeProject, type AnalysisSettings, type ClipAnalysis } from '../../../backend/motion/analyze';
-import { openProject } from '../../../db/connection';
+import { ANALYSIS_DEFAULTS, analyzeClips, type AnalysisSettings, type ClipAnalysis, type ProjectAnalysisReport } from '../../../backend/motion/analyze';
+import { foregroundJobResult, runForegroundJob } from '../../../backend/jobs/foreground';
 import { percent, printJson, printLines, table } from '../output';
 import { startProgress } from '../progress';
 
@@ -118,38 +118,35 @@ async function runClips(paths: string[], options: AnalyzeCommandOptions, setting
 }
 
 async function runProject(project: string, options: AnalyzeCommandOptions, settings: Settings): Promise<void> {
-  const db = openProject(project);
+  // A job of the project's (backend/jobs/foreground.ts), run in this process: the studio's Jobs
+  // panel and `frustum jobs` see it, its log is kept, and `frustum cancel` or Ctrl+C stops it.
+  const progress = await startProgress('analyzing clips', options.json === true);
+  let job;
   try {
-    const progress = await startProgress('analyzing clips', options.json === true);
-    let analysis;
-    try {
-      analysis = await analyzeProject(db, {
-        settings,
-        force: options.force === true,
-        ...(options.scores !== undefined ? { scoresDir: options.scores } : {}),
-        onClip: (done, total) => progress.update(done, total),
-      });
-    } finally {
-      progress.stop();
-    }
-    const report = { project, ...analysis };
-    if (options.json) printJson(report);
-    else {
-      printLines([
-        `${project}: ${report.samples} CameraBench questions over ${report.clipsOnDisk} clips on disk`,
-        ...table([
-          ['clips analyzed', report.clips.analyzed],
-          ['clips reused (stored reading still current; --force redoes)', report.clips.reused],
-          ['clips failed', report.clips.failed],
-          ['questions without a clip on disk', report.clips.notOnDisk],
-          ['analyzer drafts saved', report.drafts.saved],
-          ['chains kept (written by a person or imported)', report.drafts.keptPersonText],
-        ]),
-        ...report.failures.map((failure) => `  ! ${failure.clip}: ${failure.error}`),
-        ...(report.scoreFiles.length > 0 ? [`score files in ${options.scores}: ${report.scoreFiles.length} (grade them with: frustum score ${options.scores}/*.json)`] : []),
-      ]);
-    }
+    job = await runForegroundJob(project, 'analyze', {
+      settings,
+      ...(options.force === true ? { force: true } : {}),
+      ...(options.scores !== undefined ? { scoresDir: options.scores } : {}),
+    }, { onProgress: (done, total) => progress.update(done, total) });
   } finally {
-    db.close();
+    progress.stop();
+  }
+  const analysis = foregroundJobResult(job, project) as ProjectAnalysisReport;
+  const report = { project, ...analysis };
+  if (options.json) printJson(report);
+  else {
+    printLines([
+      `${project}: ${report.samples} CameraBench questions over ${report.clipsOnDisk} clips on disk`,
+      ...table([
+        ['clips analyzed', report.clips.analyzed],
+        ['clips reused (stored reading still current; --force redoes)', report.clips.reused],
+        ['clips failed', report.clips.failed],
+        ['questions without a clip on disk', report.clips.notOnDisk],
+        ['analyzer drafts saved', report.drafts.saved],
+        ['chains kept (written by a person or imported)', report.drafts.keptPersonText],
+      ]),
+      ...report.failures.map((failure) => `  ! ${failure.clip}: ${failure.error}`),
+      ...(report.scoreFiles.length > 0 ? [`score files in ${options.scores}: ${report.scoreFiles.length} (grade them with: frustum score ${options.scores}/*.json)`] : []),
+    ]);
   }
 }

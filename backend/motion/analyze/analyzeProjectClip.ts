@@ -1,14 +1,17 @@
-// `clip.analyze`: the geometric analyzer on one clip of the open project, its reading stored
+// One clip of a project through the geometric analyzer (the studio's `clip.analyze`, run as an
+// 'analyze' job: backend/jobs/kinds.ts), its reading stored
 // exactly as `frustum analyze PROJECT` stores it (db/analysis.ts saveClipAnalysis, keyed by
 // analyzer version, settings and the clip's content), so the CLI and the studio reuse each
 // other's readings. Drafts are not written as revisions here: the studio offers them from the
 // stored reading ("insert analyzer draft"), and a person decides.
-import { ApiError } from '../../common/api/contract';
-import { CURRENT_ANALYZER, findClipAnalysis, saveClipAnalysis } from '../../db/analysis';
-import type { WritableDB } from '../../db/connection';
-import { clipById } from '../../db/samples';
-import { confinedClipFile, isRefusal } from '../media/confine';
-import { ANALYSIS_DEFAULTS, analyzeClip, clipIdentity } from '../motion/analyze';
+import { ApiError } from '../../../common/api/contract';
+import { CURRENT_ANALYZER, findClipAnalysis, saveClipAnalysis } from '../../../db/analysis';
+import type { WritableDB } from '../../../db/connection';
+import { clipById } from '../../../db/samples';
+import { confinedClipFile, isRefusal } from '../../media/confine';
+import { ANALYSIS_DEFAULTS } from './analyzeFrames';
+import { analyzeClip } from './analyzeClips';
+import { clipIdentity } from './analyzeProject';
 
 export async function analyzeProjectClip(db: WritableDB, clipId: number, signal?: AbortSignal): Promise<void> {
   const clip = clipById(db, clipId);
