@@ -48,7 +48,10 @@ const percentile = (values, p) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 };
-const summary = (values) => ({ n: values.length, p50: percentile(values, 50), p95: percentile(values, 95), max: Math.max(...values) });
+const summary = (values) => {
+  if (values.length === 0) throw new Error('bench: no timings were recorded for a measurement (did the page change under the script?)');
+  return { n: values.length, p50: percentile(values, 50), p95: percentile(values, 95), max: Math.max(...values) };
+};
 const ms = (value) => `${value.toFixed(1)} ms`;
 
 const work = mkdtempSync(join(tmpdir(), 'frustum-studio-bench-'));
@@ -157,6 +160,8 @@ try {
     // Facets: each primitive on, then off again (back to all 100k).
     await page.getByRole('button', { name: /^Primitive/ }).click();
     const boxes = page.locator('.facet-menu .facet-option input');
+    // The facet counts arrive after the rows (they count 100k samples under the other filters).
+    await boxes.first().waitFor({ timeout: 60_000 });
     const primitives = await boxes.count();
     for (let index = 0; index < primitives; index++) {
       for (let repeat = 0; repeat < 2; repeat++) {

@@ -189,7 +189,7 @@ export interface LibraryRowRecord {
 }
 
 /** Makes sure the FTS index covers every chain before a search reads it (imports defer indexing). */
-function prepareSearch(db: WritableDB, filter: SampleFilter): void {
+export function prepareSearch(db: WritableDB, filter: SampleFilter): void {
   if (filter.search !== undefined) refreshSearchIndex(db);
 }
 
@@ -266,14 +266,14 @@ function matchingIds(where: WhereClause): string | null {
 }
 
 /**
- * The queries behind libraryFacets, each a single pass over the samples (tens of ms at 100k), so
- * that a host may run them one at a time and answer other calls in between. Standard faceted
- * search: each facet is counted under every active filter except its own, so a menu keeps
- * offering the values next to the ones chosen. The column facets whose own filter is not active
- * share one WHERE, so they are counted together in one GROUP BY over their combined values.
+ * The queries behind libraryFacets, each a single pass over the samples (tens of ms at 100k).
+ * Standard faceted search: each facet is counted under every active filter except its own, so a
+ * menu keeps offering the values next to the ones chosen. The column facets whose own filter is
+ * not active share one WHERE, so they are counted together in one GROUP BY over their combined
+ * values. Reads only: a search filter needs the full-text index current first (libraryFacets, or
+ * the studio's caller of its facet worker, refresh it).
  */
-export function libraryFacetSteps(db: WritableDB, filter: SampleFilter, band: OutlierBand | null): Array<() => Partial<Facets>> {
-  prepareSearch(db, filter);
+function libraryFacetSteps(db: ReadableDB, filter: SampleFilter, band: OutlierBand | null): Array<() => Partial<Facets>> {
   const steps: Array<() => Partial<Facets>> = [];
   const isActive = (name: FacetName) => filter[name] !== undefined;
 
@@ -347,10 +347,16 @@ function sortedCounts(counts: FacetCounts): FacetCounts {
 }
 
 /** Values present for each Library filter with how many samples carry each, under the other active filters (libraryFacetSteps). */
-export function libraryFacets(db: WritableDB, filter: SampleFilter, band: OutlierBand | null): Facets {
+export function countFacets(db: ReadableDB, filter: SampleFilter, band: OutlierBand | null): Facets {
   const facets: Facets = { status: {}, split: {}, kind: {}, source: {}, primitive: {}, answer: {}, lint: {}, tag: {}, media: {} };
   for (const step of libraryFacetSteps(db, filter, band)) Object.assign(facets, step());
   return facets;
+}
+
+/** countFacets on a writable connection, the full-text index brought up to date first. */
+export function libraryFacets(db: WritableDB, filter: SampleFilter, band: OutlierBand | null): Facets {
+  prepareSearch(db, filter);
+  return countFacets(db, filter, band);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -41,9 +41,9 @@ const nodeCommonJs = {
 
 await buildCli('dist/cli');
 
-// Worker threads, found at run time as dist/workers/NAME.cjs (backend/packageRoot.ts workerScript).
+// Worker threads and job processes, found at run time as dist/workers/NAME.cjs (backend/packageRoot.ts workerScript).
 rmSync(new URL('../dist/workers', import.meta.url), { recursive: true, force: true });
-await build({ ...nodeCommonJs, entryPoints: { job: 'backend/jobs/jobWorker.ts' }, outdir: 'dist/workers' });
+await build({ ...nodeCommonJs, entryPoints: { job: 'backend/jobs/jobWorker.ts', facets: 'backend/studio/facetsWorker.ts' }, outdir: 'dist/workers' });
 
 /**
  * The CLI, as CommonJS: dist/cli/index.cjs (commander and the command table), one file per

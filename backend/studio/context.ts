@@ -5,6 +5,7 @@
 import type { EventName, EventPayload, MethodName, ProjectInfo, ApiHandlers } from '../../common/api/contract';
 import type { WritableDB } from '../../db/connection';
 import type { JobSupervisor } from '../jobs/supervisor';
+import type { FacetCounter } from './facetCounter';
 import type { LintRefresher } from './lintRefresher';
 import type { ClipMediaService, MediaUrls } from './media';
 
@@ -19,6 +20,8 @@ export interface StudioContext {
   readonly mediaUrls: MediaUrls;
   readonly media: ClipMediaService;
   readonly lint: LintRefresher;
+  /** The Library's facet counts, on a worker thread with its own connection. */
+  readonly facets: FacetCounter;
   /** Long work: every job runs in a process of its own (backend/jobs). */
   readonly jobs: JobSupervisor;
   readonly log: (line: string) => void;

@@ -21,6 +21,7 @@ import { projectHandlers } from './handlers/project';
 import { relinkHandlers } from './handlers/relink';
 import { samplesHandlers } from './handlers/samples';
 import { statsHandlers } from './handlers/stats';
+import { createFacetCounter } from './facetCounter';
 import { createLintRefresher } from './lintRefresher';
 import { createClipMediaService, type ClipMediaService, type MediaUrls } from './media';
 
@@ -105,6 +106,7 @@ export function openStudio(options: StudioOptions): Studio {
   }
   const lint = createLintRefresher(db, { onRelinted: () => emit('samples.changed', { ids: [], reason: 'analysis' }), log });
   const externalWrites = watchExternalWrites({ db, lint, emit, log });
+  const facets = createFacetCounter(options.projectPath, log);
   const jobs = createJobSupervisor({
     db,
     projectPath: options.projectPath,
@@ -126,6 +128,7 @@ export function openStudio(options: StudioOptions): Studio {
     mediaUrls: options.mediaUrls,
     media,
     lint,
+    facets,
     jobs,
     log,
     emit,
@@ -199,6 +202,7 @@ export function openStudio(options: StudioOptions): Studio {
       // The background relint stops between chunks: let its current chunk finish.
       await lint.close();
       jobs.close();
+      await facets.close();
       media.close();
       listeners.clear();
       db.close();

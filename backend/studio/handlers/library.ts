@@ -1,10 +1,9 @@
 // The Library: paged rows, every id of a filter, facets, bulk edits (and their undo) and saved views.
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import { ApiError, reviewStatus, savedView, type LibraryFilter, type LibraryRow, type SampleState } from '../../../common/api/contract';
 import { isPrimitive, type Primitive } from '../../../common/camerabench/primitives';
 import {
-  bulkUpdateSamples, countSamples, deleteView, ftsQuery, libraryFacetSteps, listSavedViews, querySamples, restoreSamples, sampleIdsMatching,
-  saveView, type Facets, type LibraryRowRecord, type OutlierBand, type SampleFilter, type SampleStateGroup,
+  bulkUpdateSamples, countSamples, deleteView, ftsQuery, listSavedViews, prepareSearch, querySamples, restoreSamples, sampleIdsMatching,
+  saveView, type LibraryRowRecord, type OutlierBand, type SampleFilter, type SampleStateGroup,
 } from '../../../db/library';
 import type { Handlers, StudioContext } from '../context';
 import { parseJsonList } from './json';
@@ -69,17 +68,11 @@ export function libraryHandlers(context: StudioContext): Handlers<LibraryMethods
       return { total, rows: rows.map((row) => toRow(row, band)) };
     },
     'library.ids': (request) => ({ ids: sampleIdsMatching(db, toSampleFilter(request.filter), request.sort, lint.band()) }),
-    'library.facets': async (request) => {
-      // Each step is one pass over the samples (tens of ms at 100k); between steps the host
-      // answers other calls, so a Library query sent while the menus recount is not held up
-      // behind all of them (the facet click → rows painted budget is 100 ms).
-      const facets: Facets = { status: {}, split: {}, kind: {}, source: {}, primitive: {}, answer: {}, lint: {}, tag: {}, media: {} };
-      const steps = libraryFacetSteps(db, toSampleFilter(request.filter), lint.band());
-      for (const [index, step] of steps.entries()) {
-        if (index > 0) await nextTurn();
-        Object.assign(facets, step());
-      }
-      return facets;
+    'library.facets': (request) => {
+      const filter = toSampleFilter(request.filter);
+      // The worker reads only; a search needs the full-text index current (imports defer it).
+      prepareSearch(db, filter);
+      return context.facets.count(filter, lint.band());
     },
     'library.bulkUpdate': (request) => {
       if (request.status === undefined && request.split === undefined && !request.addTags?.length && !request.removeTags?.length) {
