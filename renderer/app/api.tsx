@@ -40,6 +40,8 @@ export const useRefreshEpoch = (): number => useContext(RefreshContext);
 
 export interface QueryState<T> {
   data: T | undefined;
+  /** The request (as JSON) that `data` answers: between a new request and its effect, data is still the old one's. */
+  dataKey: string | null;
   error: unknown;
   isLoading: boolean;
   reload: () => void;
@@ -53,7 +55,9 @@ export function useQuery<M extends MethodName>(method: M, request: MethodRequest
   const client = useClient();
   const notify = useNotify();
   const epoch = useRefreshEpoch();
-  const [state, setState] = useState<{ data: MethodResponse<M> | undefined; error: unknown; isLoading: boolean }>({ data: undefined, error: null, isLoading: request !== null });
+  const [state, setState] = useState<{ data: MethodResponse<M> | undefined; dataKey: string | null; error: unknown; isLoading: boolean }>({
+    data: undefined, dataKey: null, error: null, isLoading: request !== null,
+  });
   const [nonce, setNonce] = useState(0);
   const key = request === null ? null : JSON.stringify(request);
   const requestRef = useRef(request);
@@ -62,11 +66,12 @@ export function useQuery<M extends MethodName>(method: M, request: MethodRequest
 
   useEffect(() => {
     if (key === null || requestRef.current === null) return;
+    const requestKey = key;
     let isCurrent = true;
     setState((previous) => ({ ...previous, isLoading: true }));
     client.call(method, requestRef.current).then(
       (data) => {
-        if (isCurrent) setState({ data, error: null, isLoading: false });
+        if (isCurrent) setState({ data, dataKey: requestKey, error: null, isLoading: false });
       },
       (error: unknown) => {
         if (!isCurrent) return;

@@ -191,7 +191,8 @@ export function LibraryView({ route, setRoute }: { route: Route; setRoute: SetRo
     return () => clearTimeout(timer);
   }, [isRowsCurrent, filter]);
   const facets = useQuery('library.facets', facetFilter === null ? null : { filter: facetFilter });
-  const isFacetsStale = facetFilter === null || JSON.stringify(facetFilter) !== JSON.stringify(filter) || facets.isLoading;
+  const isFacetsStale = facetFilter === null || JSON.stringify(facetFilter) !== JSON.stringify(filter) || facets.isLoading
+    || facets.dataKey !== JSON.stringify({ filter: facetFilter });
 
   const virtualizer = useVirtualizer({
     count: total,
