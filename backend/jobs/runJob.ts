@@ -1,6 +1,7 @@
 // Runs one job in the current process: the body of a job's own process (./jobWorker.ts), which
-// the supervisor spawns, or of a command that runs its job itself (./foreground.ts). The process owns its row: it marks it running, stores progress a few
-// times a second (every window and `frustum jobs` read it from there), and writes the outcome.
+// the supervisor spawns, or of a command that runs its job itself (./foreground.ts). The process
+// owns its row: it marks it running, stores progress a few times a second (every window and
+// `frustum jobs` read it from there), and writes the outcome.
 // SIGTERM (a cancel; ./control.ts) aborts the kind's signal; a kind that does not stop in time is
 // killed with its whole process group, and the canceller records 'cancelled'.
 import { damagedProjectError, describeProblem, InputError, ProjectError } from '../../common/errors';

@@ -86,7 +86,8 @@ describe('the job supervisor', () => {
   it('marks a job whose process was killed failed, with the end of its log', async () => {
     const { supervisor, db } = start();
     const job = supervisor.start('synth', { count: 40, seed: 9 });
-    await until(() => jobById(db, job.id)?.state === 'running', 'the job to start');
+    // Killed once it has logged where it renders and rendered a frame (so its log has a tail to show).
+    await until(() => jobById(db, job.id)?.state === 'running' && (jobById(db, job.id)?.progress_done ?? 0) > 0, 'the job to render frames');
     process.kill(-(jobById(db, job.id)?.pid as number), 'SIGKILL');
     const finished = await supervisor.finished(job.id);
     expect(finished.state).toBe('failed');
