@@ -14,6 +14,7 @@ import { dispatch, type CallOutcome, type DispatchOptions } from './dispatch';
 import { watchExternalWrites } from './externalWrites';
 import { clipsHandlers } from './handlers/clips';
 import { dialogHandlers } from './handlers/dialog';
+import { enginesHandlers } from './handlers/engines';
 import { importsHandlers } from './handlers/imports';
 import { jobsHandlers } from './handlers/jobs';
 import { libraryHandlers } from './handlers/library';
@@ -143,6 +144,7 @@ export function openStudio(options: StudioOptions): Studio {
     ...importsHandlers(context),
     ...relinkHandlers(context),
     ...jobsHandlers(context),
+    ...enginesHandlers(),
     ...dialogHandlers(context),
   };
 

@@ -270,6 +270,17 @@ export const job = object({
 });
 export type Job = Infer<typeof job>;
 
+/** What this machine has for the external trainers (training/environment.ts): `frustum doctor` shows the same. */
+export const trainingEnvironment = object({
+  python: object({ command: string(), source: zodEnum(['option', 'FRUSTUM_PYTHON', 'PATH']), path: nullable(string()), version: nullable(string()), error: optional(string()) }),
+  llamafactory: object({ path: nullable(string()), version: nullable(string()), error: optional(string()) }),
+  verl: object({ isImportable: boolean(), version: nullable(string()), error: optional(string()) }),
+  nvidiaSmi: object({ path: nullable(string()), error: optional(string()) }),
+  gpus: array(object({ index: number().int().nonnegative(), name: string(), memoryTotalMiB: number(), memoryFreeMiB: number(), driver: string() })),
+  missing: array(object({ what: string(), forEngine: zodEnum(['llamafactory', 'easyr1', 'both']), install: string() })),
+});
+export type TrainingEnvironment = Infer<typeof trainingEnvironment>;
+
 export const projectInfo = object({
   path: string(),
   name: string(),
@@ -402,6 +413,9 @@ export const METHODS = {
     // The import runs as a job in its own process; the call waits for its outcome.
     { timeoutMs: 30 * 60_000 },
   ),
+
+  /** The trainers' Python, LLaMA-Factory, EasyR1 and GPUs on the host's machine; `refresh` probes again (else a recent answer). */
+  'training.environment': method(object({ refresh: optional(boolean()) }), trainingEnvironment, { timeoutMs: 120_000 }),
 
   /** Jobs of this project, newest first, whoever started them (this studio, another, the CLI). */
   'jobs.list': method(object({ limit: optional(number().int().positive().max(1000)) }), object({ jobs: array(job) })),

@@ -173,7 +173,8 @@ program
 
 program
   .command('doctor')
-  .description('which ffmpeg/ffprobe, SQLite and ML backends this machine runs (exit 1 if an essential is missing)')
+  .description('which ffmpeg/ffprobe, SQLite and ML backends this machine runs, and what GPU training has (exit 1 if an essential is missing)')
+  .option('--python <path>', 'the Python that runs LLaMA-Factory and EasyR1 (default: FRUSTUM_PYTHON, else python3 on PATH)')
   .addOption(json)
   .action(async (options) => (await import('./commands/doctor')).run(options));
 

@@ -5,6 +5,7 @@ import type { StudioClient, ConnectionState } from '../api/client';
 import { LibraryView } from '../library/LibraryView';
 import { ReviewView } from '../review/ReviewView';
 import { StatsView } from '../stats/StatsView';
+import { TrainView } from '../train/TrainView';
 import { ClientContext, errorMessage, RefreshContext, ToastContext, type Toast, type ToastAction, type ToastKind } from './api';
 import { ImportDrop } from './ImportDrop';
 import { JobsMenu } from './JobsMenu';
@@ -14,7 +15,7 @@ import { isTextTarget, SHORTCUTS } from './shortcuts';
 import { applyTheme, initialTheme, type Theme } from './theme';
 import type { ProjectInfo } from '../../common/api/contract';
 
-const TAB_LABELS: Record<Tab, string> = { library: 'Library', review: 'Review', stats: 'Stats' };
+const TAB_LABELS: Record<Tab, string> = { library: 'Library', review: 'Review', stats: 'Stats', train: 'Train' };
 
 export function App({ client }: { client: StudioClient }) {
   const [route, setRouteState] = useState<Route>(() => parseRoute(location.hash));
@@ -119,7 +120,7 @@ export function App({ client }: { client: StudioClient }) {
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.altKey && !event.ctrlKey && !event.metaKey) {
-        const index = ['Digit1', 'Digit2', 'Digit3'].indexOf(event.code);
+        const index = ['Digit1', 'Digit2', 'Digit3', 'Digit4'].indexOf(event.code);
         if (index >= 0) {
           event.preventDefault();
           openTab(TABS[index] as Tab);
@@ -156,6 +157,8 @@ export function App({ client }: { client: StudioClient }) {
         return <ReviewView route={route} setRoute={setRoute} isActive={!isHelpOpen} />;
       case 'stats':
         return <StatsView route={route} setRoute={setRoute} />;
+      case 'train':
+        return <TrainView />;
     }
   }, [route, setRoute, isHelpOpen]);
 

@@ -87,7 +87,7 @@ function StartButtons({ onStarted }: { onStarted: () => void }) {
   );
 }
 
-function JobRow({ job, onCancelled }: { job: Job; onCancelled: () => void }) {
+export function JobRow({ job, onCancelled }: { job: Job; onCancelled: () => void }) {
   const call = useCall();
   const [isLogOpen, setLogOpen] = useState(false);
   const isOpen = job.state === 'queued' || job.state === 'running';

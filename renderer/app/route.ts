@@ -2,8 +2,8 @@
 // same tab, sample and filter; the query part stays free for the host's token.
 import { libraryFilter, librarySort, type LibraryFilter, type LibrarySort } from '../../common/api/contract';
 
-export type Tab = 'library' | 'review' | 'stats';
-export const TABS: readonly Tab[] = ['library', 'review', 'stats'];
+export type Tab = 'library' | 'review' | 'stats' | 'train';
+export const TABS: readonly Tab[] = ['library', 'review', 'stats', 'train'];
 
 export interface Route {
   tab: Tab;

@@ -15,7 +15,7 @@ export const SHORTCUTS: ShortcutGroup[] = [
   {
     title: 'Everywhere',
     shortcuts: [
-      { keys: 'Alt+1 / Alt+2 / Alt+3', action: 'Library / Review / Stats' },
+      { keys: 'Alt+1 / Alt+2 / Alt+3 / Alt+4', action: 'Library / Review / Stats / Train' },
       { keys: '?', action: 'this help (Esc closes)' },
       { keys: 'Alt+T', action: 'dark / light theme' },
     ],

@@ -343,6 +343,16 @@ describe('the studio in Chromium', () => {
     await page.keyboard.press('Escape');
   });
 
+  it('shows in Train what this machine has for GPU training, and the project\'s jobs', async () => {
+    await page.keyboard.press('Alt+4');
+    await page.getByTestId('train').waitFor();
+    // CI's machine has python3 and no NVIDIA driver: both are said, with how to get what is missing.
+    await expect.poll(() => page.getByTestId('environment-python').textContent(), { timeout: 60_000 }).toMatch(/✓ 3\.\d+/);
+    expect(await page.getByTestId('environment-gpus').textContent()).toMatch(/✗|✓/);
+    expect(await page.locator('.train-jobs .job', { hasText: 'analyze the project' }).count()).toBeGreaterThan(0);
+    await page.screenshot({ path: join(SCREENSHOTS, 'train.png') });
+  });
+
   it('kept the page free of script errors', () => {
     expect(pageErrors.filter((message) => !message.includes('favicon'))).toEqual([]);
   });

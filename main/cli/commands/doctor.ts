@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { checkCandidate, resolveFfmpeg, toolCandidates, type CandidateCheck, type MediaTool, type ToolName } from '../../../backend/media/index';
 import { storageInfo } from '../../../db/info';
+import { detectTrainingEnvironment, type PythonSource } from '../../../backend/engines/environment';
 import { EXIT } from '../failure';
 import { printJson, printLines, table } from '../output';
 
@@ -96,7 +97,7 @@ async function toolReport(name: ToolName, chosen: MediaTool | null, error: strin
   return { isWorking: chosen !== null, chosen: chosen && startupMs !== undefined ? { ...chosen, startupMs } : chosen, ...(error !== undefined ? { error } : {}), candidates };
 }
 
-export async function run(options: { json?: boolean }): Promise<void> {
+export async function run(options: { json?: boolean; python?: string }): Promise<void> {
   let tools: Awaited<ReturnType<typeof resolveFfmpeg>> | null = null;
   let toolError: string | undefined;
   try {
@@ -124,6 +125,9 @@ export async function run(options: { json?: boolean }): Promise<void> {
   const tensorflowBackend = tensorflowTried.find((report) => report.isAvailable)?.package ?? null;
   const [opencv, onnxruntime] = [await opencvReport(), await importReport('onnxruntime-node')];
 
+  // The external trainers (LLaMA-Factory, EasyR1) are optional too: a finding, never the exit code.
+  const training = await detectTrainingEnvironment(options.python !== undefined ? { python: options.python } : {});
+
   const isHealthy = ffmpeg.isWorking && ffprobe.isWorking && sqlite.isWorking;
   const report = {
     ok: isHealthy,
@@ -134,6 +138,7 @@ export async function run(options: { json?: boolean }): Promise<void> {
     opencv,
     tensorflow: { backend: tensorflowBackend, tried: tensorflowTried },
     onnxruntime,
+    training,
   };
   process.exitCode = isHealthy ? EXIT.ok : EXIT.input;
   if (options.json) {
@@ -170,6 +175,31 @@ export async function run(options: { json?: boolean }): Promise<void> {
       ['tensorflow.js', tensorflowBackend ?? `none (${tensorflowTried.map((item) => `${item.package}: ${item.error}`).join('; ')})`],
       ['onnxruntime', optional(onnxruntime)],
     ]),
+    'training on a GPU (LLaMA-Factory SFT, EasyR1 GRPO)',
+    ...table([
+      ['python', training.python.error === undefined ? `${training.python.version ?? '?'} ${training.python.path ?? ''} (${pythonSourceLabel(training.python.source)})` : `MISSING: ${training.python.error}`],
+      ['llamafactory-cli', training.llamafactory.error === undefined ? `${training.llamafactory.version ?? 'found'} ${training.llamafactory.path ?? ''}` : `missing: ${training.llamafactory.error}`],
+      ['verl (EasyR1)', training.verl.isImportable ? `${training.verl.version ?? 'imports'}` : `missing: ${training.verl.error ?? 'does not import'}`],
+      ['GPUs', training.gpus.length > 0
+        ? training.gpus.map((gpu) => `${gpu.index}: ${gpu.name}, ${(gpu.memoryFreeMiB / 1024).toFixed(1)} of ${(gpu.memoryTotalMiB / 1024).toFixed(1)} GiB free`).join('; ')
+        : `none${training.nvidiaSmi.error ? ` (${training.nvidiaSmi.error})` : ''}`],
+    ]),
+    ...training.missing.map((item) => `  to get ${item.what}: ${item.install}`),
     isHealthy ? 'ok: ffmpeg, ffprobe and SQLite work' : 'problem: an essential part does not work (see above)',
   ]);
+}
+
+function pythonSourceLabel(source: PythonSource): string {
+  switch (source) {
+    case 'option':
+      return '--python';
+    case 'FRUSTUM_PYTHON':
+      return 'FRUSTUM_PYTHON';
+    case 'PATH':
+      return 'python3 on PATH';
+    default: {
+      const unhandled: never = source;
+      throw new Error(`unhandled python source ${String(unhandled)}`);
+    }
+  }
 }
