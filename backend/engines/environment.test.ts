@@ -8,7 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../tests/support/tempDir';
-import { choosePython, detectTrainingEnvironment, findOnPath, parseNvidiaSmi } from './environment';
+import { findOnPath } from '../executables';
+import { choosePython, detectTrainingEnvironment, parseNvidiaSmi } from './environment';
 
 const REAL_PYTHON = findOnPath('python3');
 

@@ -4,8 +4,7 @@
 // how to get it. `frustum doctor` prints it and the studio's Train view shows it, before a job
 // can fail half-way through a launch. In backend/ (not training/) because the studio asks for it,
 // and backend/ does not import the training engines that will use it.
-import { delimiter, join } from 'node:path';
-import { accessSync, constants, statSync } from 'node:fs';
+import { findOnPath } from '../executables';
 import { runProcess } from '../media/process';
 
 /** Each probe is a short command; a hung Python or driver must not hang `frustum doctor`. */
@@ -23,27 +22,6 @@ export interface TrainingEnvironment {
   gpus: Array<{ index: number; name: string; memoryTotalMiB: number; memoryFreeMiB: number; driver: string }>;
   /** What is missing for each engine, with what to run to get it. */
   missing: Array<{ what: string; forEngine: 'llamafactory' | 'easyr1' | 'both'; install: string }>;
-}
-
-/** The first executable file named `name` on PATH (as a shell would find it), or null. */
-export function findOnPath(name: string, path = process.env['PATH'] ?? ''): string | null {
-  if (name.includes('/')) return isExecutableFile(name) ? name : null;
-  for (const folder of path.split(delimiter)) {
-    if (folder === '') continue;
-    const candidate = join(folder, name);
-    if (isExecutableFile(candidate)) return candidate;
-  }
-  return null;
-}
-
-function isExecutableFile(path: string): boolean {
-  try {
-    if (!statSync(path).isFile()) return false;
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function run(command: string, args: readonly string[], timeoutMs = PROBE_TIMEOUT_MS): Promise<{ code: number | null; stdout: string; stderr: string }> {

@@ -2,9 +2,10 @@
 // current and have the codecs people's clips need; the bundled static builds are older), then
 // the binaries of @ffmpeg-installer/@ffprobe-installer so a fresh install works anywhere.
 // Resolution is lazy and cached: `frustum --help` and commands without media never pay for it.
-import { accessSync, constants, realpathSync, statSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { delimiter, join } from 'node:path';
+import { isExecutableFile } from '../executables';
 import { performance } from 'node:perf_hooks';
 import type fluentFfmpeg from 'fluent-ffmpeg';
 import { InputError } from '../../common/errors';
@@ -44,16 +45,6 @@ const USUAL_FOLDERS = ['/usr/bin', '/usr/local/bin', '/opt/homebrew/bin', '/opt/
 // Loaded at run time, not bundled: the installer packages find their binary relative to
 // their own __dirname, which bundling would break.
 const load = createRequire(import.meta.url);
-
-function isExecutableFile(path: string): boolean {
-  try {
-    if (!statSync(path).isFile()) return false;
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function bundledPath(name: ToolName): string | null {
   try {
