@@ -227,6 +227,11 @@ export function isPrimitive(value: string): value is Primitive {
   return (PRIMITIVES as readonly string[]).includes(value);
 }
 
+/** A stored primitive column as the contract types it: anything else (hand-edited, older) reads as none. */
+export function primitiveOrNull(value: string | null): Primitive | null {
+  return value !== null && isPrimitive(value) ? value : null;
+}
+
 const OPPOSITE_DIRECTION: Readonly<Record<MotionDirection, MotionDirection>> = {
   in: 'out',
   out: 'in',

@@ -7,11 +7,9 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, realpathSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { importFiles } from '../../backend/formats/importFiles';
 import { resolveFfmpeg } from '../../backend/media/ffmpeg';
-import { probeProjectClips } from '../../backend/media/probeProject';
-import { createProject } from '../../db/connection';
 import { syntheticSft } from '../fixtures/syntheticDatasets';
+import { createImportedProject } from './studioProject';
 
 /** What a served secret would contain: no response may hold it. */
 export const SECRET_TEXT = 'TOP SECRET: this file is outside every dataset folder';
@@ -86,14 +84,7 @@ export async function buildHostileProject(folder: string): Promise<HostileProjec
   const records = syntheticSft({ count: references.length, seed: 909 }).map((record, index) => ({ ...(record as object), videos: [references[index]] }));
   const dataset = join(datasetDir, 'sft.json');
   writeFileSync(dataset, JSON.stringify(records, null, 2));
-  const project = join(folder, 'hostile.frustum');
-  const db = createProject(project);
-  try {
-    importFiles(db, [dataset]);
-    await probeProjectClips(db);
-  } finally {
-    db.close();
-  }
+  const project = await createImportedProject(join(folder, 'hostile.frustum'), dataset);
   // Imported and probed as a good clip; now a FIFO, which blocks whoever opens it.
   rmSync(join(video, 'later-fifo.mp4'));
   execFileSync('mkfifo', [join(video, 'later-fifo.mp4')]);

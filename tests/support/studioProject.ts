@@ -28,7 +28,11 @@ export async function buildStudioProject(folder: string): Promise<string> {
   }
   const dataset = join(folder, 'sft.json');
   writeFileSync(dataset, JSON.stringify(syntheticSft({ count: STUDIO_SAMPLES, seed: 404 }), null, 2));
-  const project = join(folder, 'studio.frustum');
+  return createImportedProject(join(folder, 'studio.frustum'), dataset);
+}
+
+/** A new project at `project` with `dataset` imported and its clips probed, by the code the CLI runs. */
+export async function createImportedProject(project: string, dataset: string): Promise<string> {
   const db = createProject(project);
   try {
     importFiles(db, [dataset]);

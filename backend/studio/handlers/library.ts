@@ -1,6 +1,6 @@
 // The Library: paged rows, every id of a filter, facets, bulk edits (and their undo) and saved views.
 import { ApiError, reviewStatus, savedView, type LibraryFilter, type LibraryRow, type SampleState } from '../../../common/api/contract';
-import { isPrimitive, type Primitive } from '../../../common/camerabench/primitives';
+import { primitiveOrNull } from '../../../common/camerabench/primitives';
 import {
   bulkUpdateSamples, countSamples, deleteView, ftsQuery, listSavedViews, prepareSearch, querySamples, restoreSamples, sampleIdsMatching,
   saveView, type LibraryRowRecord, type OutlierBand, type SampleFilter, type SampleStateGroup,
@@ -13,10 +13,6 @@ type LibraryMethods =
 
 /** The most samples one library.restore may name (what one bulk update may change). */
 const MAX_RESTORED = 100_000;
-
-function primitiveOrNull(value: string | null): Primitive | null {
-  return value !== null && isPrimitive(value) ? value : null;
-}
 
 /** The contract's filter as db/ reads it: the search box text becomes a safe FTS5 query. */
 export function toSampleFilter(filter: LibraryFilter): SampleFilter {

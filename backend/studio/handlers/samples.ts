@@ -1,7 +1,7 @@
 // Review's sample calls: the sample with its clip and head chain, saving a chain as a new
 // revision (refused when another writer moved the head meanwhile), status, history, restore.
 import { ApiError, type ClipDetail, type MethodResponse, type Revision } from '../../../common/api/contract';
-import { isPrimitive, type Primitive } from '../../../common/camerabench/primitives';
+import { primitiveOrNull } from '../../../common/camerabench/primitives';
 import type { RevisionRow } from '../../../db/chains';
 import { revisionsOf } from '../../../db/chains';
 import { setSampleStatus, writeLintCache } from '../../../db/library';
@@ -15,10 +15,6 @@ import { parseJsonList } from './json';
 
 type SampleMethods = 'sample.get' | 'sample.saveChain' | 'sample.setStatus' | 'sample.revisions' | 'sample.restore';
 type SaveResult = MethodResponse<'sample.saveChain'>;
-
-function primitiveOrNull(value: string | null): Primitive | null {
-  return value !== null && isPrimitive(value) ? value : null;
-}
 
 export function toRevision(row: RevisionRow): Revision {
   return { id: row.id, parentId: row.parent_id, text: row.text, authorKind: row.author_kind, author: row.author, createdAt: row.created_at };
