@@ -3,6 +3,7 @@
 // 100k samples within 100 ms, so every filter is a column, an indexed lookup or a JSON list
 // bound as one parameter (`json_each(?)`): the SQL text depends only on WHICH filters are set,
 // never on their values, so statements stay prepared (db/statements.ts caches by text).
+import type { LibraryFilter } from '../common/api/contract';
 import type { ReadableDB, WritableDB } from './connection';
 import { refreshSearchIndex } from './chains';
 import { now, statement } from './statements';
@@ -189,6 +190,13 @@ export interface LibraryRowRecord {
 }
 
 /** Makes sure the FTS index covers every chain before a search reads it (imports defer indexing). */
+/** The contract's filter as db/ reads it: the search box text becomes a safe FTS5 query. */
+export function toSampleFilter(filter: LibraryFilter): SampleFilter {
+  const search = filter.search === undefined ? null : ftsQuery(filter.search);
+  const { search: _search, ...rest } = filter;
+  return search === null ? rest : { ...rest, search };
+}
+
 export function prepareSearch(db: WritableDB, filter: SampleFilter): void {
   if (filter.search !== undefined) refreshSearchIndex(db);
 }

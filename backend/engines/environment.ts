@@ -103,19 +103,7 @@ export async function detectTrainingEnvironment(options: { python?: string; env?
     }
   }
 
-  const smiPath = findOnPath('nvidia-smi', pathVariable);
-  const nvidiaSmi: TrainingEnvironment['nvidiaSmi'] = { path: smiPath };
-  let gpus: TrainingEnvironment['gpus'] = [];
-  if (smiPath === null) nvidiaSmi.error = 'nvidia-smi is not on PATH (no NVIDIA driver)';
-  else {
-    try {
-      const result = await run(smiPath, ['--query-gpu=index,name,memory.total,memory.free,driver_version', '--format=csv,noheader,nounits']);
-      if (result.code === 0) gpus = parseNvidiaSmi(result.stdout);
-      else nvidiaSmi.error = firstLine(result.stdout || result.stderr) || `exited with code ${result.code}`;
-    } catch (error) {
-      nvidiaSmi.error = error instanceof Error ? error.message : String(error);
-    }
-  }
+  const { nvidiaSmi, gpus } = await listGpus(pathVariable);
 
   const missing: TrainingEnvironment['missing'] = [];
   if (python.error !== undefined) {
@@ -131,4 +119,22 @@ export async function detectTrainingEnvironment(options: { python?: string; env?
     missing.push({ what: 'an NVIDIA GPU', forEngine: 'both', install: 'both trainers need CUDA GPUs and their driver (nvidia-smi); the built-in model trains without one' });
   }
   return { python, llamafactory, verl, nvidiaSmi, gpus, missing };
+}
+
+/** NVIDIA GPUs with their memory (nvidia-smi), or why none could be listed: the training defaults size themselves by it. */
+export async function listGpus(pathVariable = process.env['PATH'] ?? ''): Promise<Pick<TrainingEnvironment, 'nvidiaSmi' | 'gpus'>> {
+  const smiPath = findOnPath('nvidia-smi', pathVariable);
+  const nvidiaSmi: TrainingEnvironment['nvidiaSmi'] = { path: smiPath };
+  if (smiPath === null) {
+    nvidiaSmi.error = 'nvidia-smi is not on PATH (no NVIDIA driver)';
+    return { nvidiaSmi, gpus: [] };
+  }
+  try {
+    const result = await run(smiPath, ['--query-gpu=index,name,memory.total,memory.free,driver_version', '--format=csv,noheader,nounits']);
+    if (result.code === 0) return { nvidiaSmi, gpus: parseNvidiaSmi(result.stdout) };
+    nvidiaSmi.error = firstLine(result.stdout || result.stderr) || `exited with code ${result.code}`;
+  } catch (error) {
+    nvidiaSmi.error = error instanceof Error ? error.message : String(error);
+  }
+  return { nvidiaSmi, gpus: [] };
 }

@@ -91,8 +91,30 @@ function sameStyle(a: StoredStyle, b: StoredStyle): boolean {
 }
 
 function exportRecords(db: ReadableDB, options: ExportOptions, out: string): ExportReport {
+  const { body, report } = renderRecords(db, options);
+  writeAtomically(out, body);
+  report.files.push(out);
+  if (options.format === 'sft') report.files.push(writeDatasetInfo(out, options.datasetName));
+  return report;
+}
+
+export interface RenderedRecords {
+  /** The file's text, as exportProject writes it. */
+  body: string;
+  report: ExportReport;
+  /** The sample of each record written, in file order. */
+  sampleIds: number[];
+}
+
+/**
+ * The records of a training or evaluation format as text, without writing: exportProject's
+ * body, and a training run's frozen dataset (backend/engines/snapshot.ts), which also limits
+ * the samples to `sampleIds` and needs to know which sample each record is.
+ */
+export function renderRecords(db: ReadableDB, options: Omit<ExportOptions, 'out'> & { sampleIds?: ReadonlySet<number> }): RenderedRecords {
   const format = options.format as Exclude<ExportFormat, 'camerabench-scores'>;
-  const samples = samplesForExport(db, { split: options.split, status: options.status });
+  const chosen = options.sampleIds;
+  const samples = samplesForExport(db, { split: options.split, status: options.status }).filter((sample) => chosen === undefined || chosen.has(sample.id));
   const sources = sourceRecordsOfFormat(db, format);
   const sourceBySample = new Map<number, SampleSourceRow>();
   for (const source of sources) if (!sourceBySample.has(source.sample_id)) sourceBySample.set(source.sample_id, source);
@@ -121,6 +143,7 @@ function exportRecords(db: ReadableDB, options: ExportOptions, out: string): Exp
   const report: ExportReport = { format, files: [], records: 0, verbatim: 0, changed: 0, fresh: 0, skipped: [] };
   const skipped = new Map<string, number>();
   const pieces: string[] = [];
+  const sampleIds: number[] = [];
   const itemIndent = style.layout.kind === 'jsonl' || style.indent === null ? '' : typeof style.indent === 'number' ? ' '.repeat(style.indent) : style.indent;
   const counters = new Map<string, number>();
   for (const [position, sample] of ordered.entries()) {
@@ -151,6 +174,7 @@ function exportRecords(db: ReadableDB, options: ExportOptions, out: string): Exp
       report.fresh++;
     }
     pieces.push(text);
+    sampleIds.push(sample.id);
   }
   report.records = pieces.length;
   report.skipped = [...skipped.entries()].map(([reason, count]) => ({ reason, count }));
@@ -161,10 +185,7 @@ function exportRecords(db: ReadableDB, options: ExportOptions, out: string): Exp
   else if (style.indent === null) body = `[${pieces.join(style.separators?.[0] ?? ', ')}]`;
   else body = `[\n${itemIndent}${pieces.join(`,\n${itemIndent}`)}\n]`;
   if (style.trailingNewline && pieces.length > 0) body += '\n';
-  writeAtomically(out, body);
-  report.files.push(out);
-  if (format === 'sft') report.files.push(writeDatasetInfo(out, options.datasetName));
-  return report;
+  return { body, report, sampleIds };
 }
 
 /** pyDumps for a record that sits one level inside the top-level array. */
@@ -304,7 +325,7 @@ function freshRecord(format: Exclude<ExportFormat, 'camerabench-scores'>, draft:
 }
 
 /** Adds or replaces this dataset's entry in dataset_info.json beside the exported file. */
-function writeDatasetInfo(out: string, datasetName: string | undefined): string {
+export function writeDatasetInfo(out: string, datasetName: string | undefined): string {
   const infoPath = join(dirname(out), 'dataset_info.json');
   const name = datasetName ?? basename(out, extname(out));
   let info: Record<string, unknown> = {};
@@ -318,14 +339,23 @@ function writeDatasetInfo(out: string, datasetName: string | undefined): string 
       throw new InputError([{ file: infoPath, reason: 'exists but is not a JSON object; not overwriting it' }]);
     }
   }
-  info[name] = {
-    file_name: basename(out),
+  info[name] = datasetInfoEntry(basename(out));
+  writeAtomically(infoPath, datasetInfoText(info));
+  return infoPath;
+}
+
+/** LLaMA-Factory's dataset_info.json entry for a sharegpt file of O-T-A chains with videos. */
+export function datasetInfoEntry(fileName: string): Record<string, unknown> {
+  return {
+    file_name: fileName,
     formatting: 'sharegpt',
     columns: { messages: 'messages', videos: 'videos' },
     tags: { role_tag: 'role', content_tag: 'content', user_tag: 'user', assistant_tag: 'assistant' },
   };
-  writeAtomically(infoPath, pyDumps(info as PyJsonValue, { indent: 2, ensureAscii: false }) + '\n');
-  return infoPath;
+}
+
+export function datasetInfoText(info: Record<string, unknown>): string {
+  return pyDumps(info as PyJsonValue, { indent: 2, ensureAscii: false }) + '\n';
 }
 
 /** Write to a temporary file and rename, so a crash never leaves half a dataset behind. */

@@ -15,10 +15,13 @@ import { probeProjectClips } from '../media/probeProject';
 import { ANALYSIS_DEFAULTS, analyzeProject } from '../motion/analyze';
 import { synthesize } from '../motion/synth/synthesize';
 import { analyzeProjectClip } from '../motion/analyze/analyzeProjectClip';
+import { runTrainJob, trainParams, trainTitle } from '../engines/trainJob';
 import { jobLogPath } from './control';
 
 export interface JobContext {
   db: WritableDB;
+  /** The job's row (metrics and rollouts are stored under it). */
+  jobId: number;
   projectPath: string;
   /** done/total in the kind's own units; the runner stores it (throttled) for every window to see. */
   progress(done: number, total: number, message: string): void;
@@ -182,6 +185,13 @@ export const JOB_KINDS = {
       context.log(`${imported.samplesAdded} samples and ${imported.chainsAdded} chains imported, ${probed.probed} clips probed, ${analyzed.clips.analyzed} analyzed (${analyzed.clips.failed} failed)`);
       return filling;
     },
+  }),
+
+  /** A trainer (LLaMA-Factory SFT, EasyR1 GRPO) on a frozen dataset: backend/engines/trainJob.ts. */
+  train: kind({
+    params: trainParams,
+    title: trainTitle,
+    run: runTrainJob,
   }),
 } as const;
 

@@ -64,6 +64,7 @@ export async function runJob(projectPath: string, jobId: number, options: RunJob
     };
     const context: JobContext = {
       db,
+      jobId,
       projectPath,
       signal: controller.signal,
       log,

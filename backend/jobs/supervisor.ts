@@ -11,6 +11,7 @@ import { dirname } from 'node:path';
 import type { EventName, EventPayload, Job } from '../../common/api/contract';
 import type { WritableDB } from '../../db/connection';
 import { finishJob, jobById, jobsVersion, listJobs, openJobs, setJobPid, type JobRow } from '../../db/jobs';
+import { metricPointsAfter, metricsSeq } from '../../db/trainerOutput';
 import { isBusyError } from '../../db/writers';
 import { workerScript } from '../packageRoot';
 import { cancelJob, readJobLog, reconcileJobs, requireJob } from './control';
@@ -19,6 +20,10 @@ import { insertJobOfKind, type JobKindName, type JobParams } from './kinds';
 /** How often the table is looked at while a job is open; when none is, a slower beat still notices the CLI's. */
 const BUSY_POLL_MS = 200;
 const IDLE_POLL_MS = 1500;
+/** While a trainer runs: its metric points reach the charts within the 250 ms budget (issue 10), a line written to a point painted. */
+const METRICS_POLL_MS = 50;
+/** Points per event: a resumed run re-reading a long log arrives in pieces the page can take. */
+const POINTS_PER_EVENT = 20_000;
 
 export interface JobSupervisor {
   /** Adds the job and starts its process; returns the row as queued. */
@@ -72,6 +77,10 @@ export function createJobSupervisor(options: {
   /** What was last told about each open job, so only changes become events. */
   const seen = new Map<number, string>();
   let version = '';
+  /** The newest metric point already pushed (db/training.ts: storage order). */
+  let metricsCursor = metricsSeq(db);
+  /** Open jobs that report metrics (trainers): while there are some, the watch looks more often. */
+  const metricJobs = new Set<number>();
   let timer: ReturnType<typeof setTimeout> | null = null;
   let isClosed = false;
 
@@ -81,20 +90,48 @@ export function createJobSupervisor(options: {
     if (seen.get(row.id) === fingerprint) return;
     seen.set(row.id, fingerprint);
     if (isOpen(row.state)) {
+      if (row.kind === 'train') metricJobs.add(row.id);
       emit('job.progress', { jobId: row.id, kind: row.kind, state: row.state, done: row.progress_done, total: row.progress_total, message: row.message });
       return;
     }
     seen.delete(row.id);
+    // Its last points first: a chart is complete when the job is announced finished.
+    pushMetrics();
+    metricJobs.delete(row.id);
     emit('job.finished', { jobId: row.id, kind: row.kind, state: row.state as Exclude<Job['state'], 'queued' | 'running'>, error: row.error });
     options.onFinished?.(job);
     for (const resolve of waiters.get(row.id) ?? []) resolve(job);
     waiters.delete(row.id);
   }
 
+  /** New metric points as 'training.metrics' events, one per job, in columns. */
+  function pushMetrics(): void {
+    for (;;) {
+      if (metricsSeq(db) <= metricsCursor) return;
+      const points = metricPointsAfter(db, metricsCursor, POINTS_PER_EVENT);
+      if (points.length === 0) return;
+      metricsCursor = points.at(-1)?.seq ?? metricsCursor;
+      const byJob = new Map<number, Map<string, { steps: number[]; values: number[] }>>();
+      for (const point of points) {
+        const series = byJob.get(point.job_id) ?? new Map<string, { steps: number[]; values: number[] }>();
+        const columns = series.get(point.key) ?? { steps: [], values: [] };
+        columns.steps.push(point.step);
+        columns.values.push(point.value);
+        series.set(point.key, columns);
+        byJob.set(point.job_id, series);
+      }
+      for (const [jobId, series] of byJob) {
+        emit('training.metrics', { jobId, seq: metricsCursor, series: [...series.entries()].map(([key, columns]) => ({ key, ...columns })) });
+      }
+      if (points.length < POINTS_PER_EVENT) return;
+    }
+  }
+
   function poll(): void {
     timer = null;
     if (isClosed) return;
     try {
+      pushMetrics();
       const current = jobsVersion(db);
       if (current !== version) {
         version = current;
@@ -113,7 +150,7 @@ export function createJobSupervisor(options: {
 
   function schedule(): void {
     if (isClosed || timer !== null) return;
-    timer = setTimeout(poll, seen.size > 0 || waiters.size > 0 ? BUSY_POLL_MS : IDLE_POLL_MS);
+    timer = setTimeout(poll, metricJobs.size > 0 ? METRICS_POLL_MS : seen.size > 0 || waiters.size > 0 ? BUSY_POLL_MS : IDLE_POLL_MS);
     // The watch never keeps a process alive by itself (a CLI or a test closing the studio exits).
     timer.unref();
   }

@@ -144,7 +144,7 @@ export function openStudio(options: StudioOptions): Studio {
     ...importsHandlers(context),
     ...relinkHandlers(context),
     ...jobsHandlers(context),
-    ...enginesHandlers(),
+    ...enginesHandlers(context),
     ...dialogHandlers(context),
   };
 

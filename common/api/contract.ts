@@ -281,6 +281,107 @@ export const trainingEnvironment = object({
 });
 export type TrainingEnvironment = Infer<typeof trainingEnvironment>;
 
+/** The external trainers (backend/engines/): LLaMA-Factory for SFT, EasyR1 for GRPO. */
+export const TRAIN_ENGINES = ['llamafactory', 'easyr1'] as const;
+export const trainEngine = zodEnum(TRAIN_ENGINES);
+export const TRAIN_OBJECTIVES = ['sft', 'grpo'] as const;
+export const trainObjective = zodEnum(TRAIN_OBJECTIVES);
+
+/**
+ * A training run to make: what `frustum train PROJECT --engine … --objective …` takes. `sets`
+ * are `key=value` overrides of the generated config (dotted keys for EasyR1's nesting; values
+ * read as YAML scalars), applied after the defaults in the order given.
+ */
+export const trainRequest = object({
+  engine: trainEngine,
+  objective: trainObjective,
+  /** A Hugging Face id or a local folder; default Qwen/Qwen2.5-VL-7B-Instruct. */
+  model: optional(text(1000).min(1)),
+  sets: optional(array(object({ key: text(200).min(1), value: text(10_000) })).max(200)),
+  /** Which samples the run trains on (any Library filter); default: the objective's records (SFT chains / RL records) of split "train" when there is one. */
+  filter: optional(libraryFilter),
+  /** EasyR1 only: a Ray cluster's dashboard (http://HEAD:8265); the job is submitted through its Jobs REST API. */
+  rayAddress: optional(text(1000).min(1)),
+  /** GPUs per machine (torchrun / trainer.n_gpus_per_node); default every GPU nvidia-smi lists, else 1. */
+  gpus: optional(number().int().positive().max(64)),
+  /** Machines (EasyR1's trainer.nnodes, with a Ray cluster); default 1. */
+  nodes: optional(number().int().positive().max(1024)),
+});
+export type TrainRequest = Infer<typeof trainRequest>;
+
+/** One file of a run folder as it will be (or was) written. */
+export const runFile = object({ path: string(), text: string() });
+
+/** What a training job would write and run: the Train view's preview and `frustum train --dry-run`. */
+export const trainPlan = object({
+  engine: trainEngine,
+  objective: trainObjective,
+  model: string(),
+  /** The data files, config, reward and command.sh, paths relative to the run folder (data files shown by their first records only). */
+  files: array(runFile),
+  /** The exact command, as command.sh runs it. */
+  command: string(),
+  samples: number().int().nonnegative(),
+  /** sha256 of the data files' content: the dataset snapshot. */
+  snapshotHash: string(),
+  /** Defaults chosen and why ("LoRA: 7B on 24 GiB"), and overrides that name unknown keys. */
+  notes: array(string()),
+});
+export type TrainPlan = Infer<typeof trainPlan>;
+
+export const checkpoint = object({
+  /** checkpoint-N (LLaMA-Factory) or global_step_N (EasyR1). */
+  name: string(),
+  step: number().int().nonnegative(),
+  path: string(),
+  /** EasyR1's checkpoint_tracker.json: the last and the best (validation reward) step. */
+  isLast: boolean(),
+  isBest: boolean(),
+  /** Whether the folder holds loadable weights (LoRA adapter, safetensors, or FSDP shards to merge). */
+  weights: zodEnum(['adapter', 'full', 'shards', 'none']),
+});
+export type Checkpoint = Infer<typeof checkpoint>;
+
+/** A training job with its lineage: dataset snapshot → job (and the jobs that resumed it) → checkpoints. */
+export const trainRun = object({
+  jobId: id,
+  /** The job whose run folder this continues (a resume), else null. */
+  resumedFrom: nullable(id),
+  engine: trainEngine,
+  objective: trainObjective,
+  model: string(),
+  runFolder: string(),
+  snapshot: nullable(object({ hash: string(), samples: number().int().nonnegative(), filter: libraryFilter })),
+  checkpoints: array(checkpoint),
+  rayJobId: nullable(string()),
+});
+export type TrainRun = Infer<typeof trainRun>;
+
+/** Points of one metric, in step order: columns, not rows (100k points travel as two arrays). */
+export const metricSeries = object({ key: string(), steps: array(number()), values: array(number()) });
+export type MetricSeries = Infer<typeof metricSeries>;
+
+/** One GRPO response with its reward components and group-normalised advantage. */
+export const rolloutResponse = object({
+  text: string(),
+  overall: number(),
+  format: number(),
+  accuracy: number(),
+  advantage: number(),
+  length: nullable(number()),
+  /** Claims of the response that contradict the analyzer's reading of the clip. */
+  contradictions: array(contradiction),
+});
+export const rolloutGroup = object({
+  /** The sample whose RL record was the prompt, when it is still in the project. */
+  sampleId: nullable(id),
+  clipId: nullable(id),
+  prompt: string(),
+  groundTruth: string(),
+  responses: array(rolloutResponse),
+});
+export type RolloutGroup = Infer<typeof rolloutGroup>;
+
 export const projectInfo = object({
   path: string(),
   name: string(),
@@ -417,6 +518,30 @@ export const METHODS = {
   /** The trainers' Python, LLaMA-Factory, EasyR1 and GPUs on the host's machine; `refresh` probes again (else a recent answer). */
   'training.environment': method(object({ refresh: optional(boolean()) }), trainingEnvironment, { timeoutMs: 120_000 }),
 
+  /** What a training job would write and run, without writing anything (the Train view's preview; `frustum train --dry-run`). */
+  'training.preview': method(trainRequest, trainPlan, { timeoutMs: 120_000 }),
+  /** Freezes the samples into a run folder and launches the trainer as a job; answers once it is queued. */
+  'training.start': method(trainRequest, job, { timeoutMs: 120_000 }),
+  /** A new job that continues this training job's run folder from its last checkpoint (its logs kept). */
+  'training.resume': method(object({ jobId: id }), job, { timeoutMs: 60_000 }),
+  /** Training jobs, newest first, each with its snapshot, resumes and checkpoints. */
+  'training.runs': method(object({ limit: optional(number().int().positive().max(1000)) }), object({ runs: array(trainRun) }), { timeoutMs: 30_000 }),
+  /**
+   * A training job's metrics (with those of the jobs it resumed, a later job's value winning for
+   * a step both logged); `afterSeq` asks only for points stored since (a 'training.metrics' event's seq).
+   */
+  'training.metrics': method(
+    object({ jobId: id, afterSeq: optional(number().int().nonnegative()) }),
+    object({ series: array(metricSeries), seq: number().int().nonnegative() }),
+    { timeoutMs: 30_000 },
+  ),
+  /** GRPO rollouts of one step (default: the newest), grouped by prompt; `steps` lists every step that has some. */
+  'training.rollouts': method(
+    object({ jobId: id, step: optional(number().int().nonnegative()) }),
+    object({ step: nullable(number().int().nonnegative()), steps: array(number().int().nonnegative()), groups: array(rolloutGroup) }),
+    { timeoutMs: 30_000 },
+  ),
+
   /** Jobs of this project, newest first, whoever started them (this studio, another, the CLI). */
   'jobs.list': method(object({ limit: optional(number().int().positive().max(1000)) }), object({ jobs: array(job) })),
   'jobs.get': method(object({ id }), job),
@@ -460,6 +585,8 @@ export const EVENTS = {
   /** A job was queued, started or moved on. */
   'job.progress': object({ jobId: id, kind: string(), state: zodEnum(['queued', 'running']), done: number(), total: number(), message: string() }),
   'job.finished': object({ jobId: id, kind: string(), state: finalJobState, error: nullable(string()) }),
+  /** New metric points of a training job, as stored (seq: pass it as training.metrics' afterSeq to catch up). */
+  'training.metrics': object({ jobId: id, seq: number().int().nonnegative(), series: array(metricSeries) }),
   /** Frames of a clip being extracted for scrubbing (the frame cache; not a job: it serves the open clip). */
   'frames.progress': object({ clipId: id, done: number(), total: number() }),
   'frames.finished': object({ clipId: id, error: nullable(string()) }),

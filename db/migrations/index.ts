@@ -6,6 +6,7 @@ import * as analysis from './0003-analysis';
 import * as studio from './0004-studio';
 import * as mediaRoots from './0005-media-roots';
 import * as jobs from './0006-jobs';
+import * as training from './0007-training';
 
 export interface Migration {
   version: number;
@@ -20,4 +21,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, ...studio },
   { version: 5, ...mediaRoots },
   { version: 6, ...jobs },
+  { version: 7, ...training },
 ];

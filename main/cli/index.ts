@@ -172,6 +172,27 @@ program
   .action(async (project: string, job: string, options) => (await import('./commands/cancel')).run(project, job, options));
 
 program
+  .command('train')
+  .description('fine-tune on this machine\'s GPUs (or a Ray cluster): LLaMA-Factory SFT or EasyR1 GRPO on a frozen snapshot of the project\'s samples, with live metrics in the studio')
+  .argument('<project>', 'project file')
+  .addOption(new Option('--engine <engine>', 'the trainer').choices(['llamafactory', 'easyr1']))
+  .addOption(new Option('--objective <objective>', 'sft (LLaMA-Factory) or grpo (EasyR1)').choices(['sft', 'grpo']))
+  .option('--model <model>', 'Hugging Face id or local folder (default Qwen/Qwen2.5-VL-7B-Instruct)')
+  .option('--set <key=value>', 'override a config key (dotted for EasyR1: worker.rollout.n=4); repeatable', (value: string, previous: string[] = []) => [...previous, value])
+  .option('--split <split>', 'train on samples of this split (repeatable; default: train when the project has it)', (value: string, previous: string[] = []) => [...previous, value])
+  .addOption(new Option('--status <status>', 'only samples with this review status (repeatable; default: all but rejected)').choices(['draft', 'reviewed', 'accepted', 'rejected']).argParser((value: string, previous: string[] = []) => [...previous, value]))
+  .option('--filter <json>', 'any Library filter as JSON, e.g. \'{"primitive":["pan-left"]}\' (combined with --split/--status)')
+  .option('--gpus <n>', 'GPUs per machine (default: every GPU nvidia-smi lists)')
+  .option('--nodes <n>', 'machines (EasyR1 with --ray-address)')
+  .option('--ray-address <url>', 'EasyR1: submit to a Ray cluster through its Jobs REST API (http://HEAD:8265)')
+  .option('--python <path>', 'the Python that runs EasyR1 (default: FRUSTUM_PYTHON, else python3 on PATH)')
+  .option('--resume <job>', 'continue a training job\'s run from its last checkpoint (a new job; --engine and the rest come from it)')
+  .option('--dry-run', 'print the run folder\'s files and the command without writing or running anything')
+  .option('--detach', 'start the job in the background and return (follow it with frustum logs -f, or in the studio)')
+  .addOption(json)
+  .action(async (project: string, options) => (await import('./commands/train')).run(project, options));
+
+program
   .command('doctor')
   .description('which ffmpeg/ffprobe, SQLite and ML backends this machine runs, and what GPU training has (exit 1 if an essential is missing)')
   .option('--python <path>', 'the Python that runs LLaMA-Factory and EasyR1 (default: FRUSTUM_PYTHON, else python3 on PATH)')

@@ -158,7 +158,7 @@ export function App({ client }: { client: StudioClient }) {
       case 'stats':
         return <StatsView route={route} setRoute={setRoute} />;
       case 'train':
-        return <TrainView />;
+        return <TrainView route={route} setRoute={setRoute} />;
     }
   }, [route, setRoute, isHelpOpen]);
 

@@ -10,9 +10,21 @@ export interface PaintTiming {
   detail: string;
 }
 
+/** A Train chart's data reached its canvas (renderer/train/RunCharts.tsx). */
+export interface MetricPaint {
+  jobId: number;
+  panel: string;
+  /** Steps on the chart's x axis, and the newest. */
+  points: number;
+  lastStep: number | null;
+  /** Wall-clock ms (performance.timeOrigin + now): the benchmark compares it with when the engine wrote the line. */
+  paintedAt: number;
+}
+
 export interface BenchHooks {
   framePaints: PaintTiming[];
   libraryPaints: PaintTiming[];
+  metricPaints: MetricPaint[];
   /** The open clip: its media URLs and how many decoded frames the cache holds. */
   player?: { media: ClipMedia; cachedFrames: () => number };
 }
@@ -24,7 +36,7 @@ declare global {
 }
 
 export function installBenchHooks(): void {
-  if (new URLSearchParams(location.search).get('bench') === '1') window.__frustumBench = { framePaints: [], libraryPaints: [] };
+  if (new URLSearchParams(location.search).get('bench') === '1') window.__frustumBench = { framePaints: [], libraryPaints: [], metricPaints: [] };
 }
 
 export function benchHooks(): BenchHooks | undefined {

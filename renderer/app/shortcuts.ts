@@ -63,6 +63,19 @@ export const SHORTCUTS: ShortcutGroup[] = [
       { keys: 'Alt+N / Alt+P', action: 'next / previous sample while typing' },
     ],
   },
+  {
+    title: 'Train',
+    shortcuts: [
+      { keys: 'N', action: 'new training run (Esc closes the form)' },
+      { keys: 'Ctrl/⌘+Enter', action: 'start the run, in the form' },
+      { keys: 'J / K', action: 'next / previous run (↑ / ↓ in the runs list)' },
+      { keys: 'X', action: 'compare the run on the same charts (Space in the runs list)' },
+      { keys: 'L', action: 'log / linear y axis' },
+      { keys: 'R', action: 'open / close the newest step\'s rollouts (GRPO); a click on the reward chart opens that step\'s' },
+      { keys: '← / →, [ / ]', action: 'previous / next step with rollouts' },
+      { keys: '↑ / ↓', action: 'previous / next group, in the rollouts' },
+    ],
+  },
 ];
 
 /** True when keys should type text rather than run shortcuts. */

@@ -16,8 +16,12 @@ export interface ServedStudio {
   stop(): Promise<void>;
 }
 
-export function serveStudio(project: string, extraArgs: readonly string[] = []): Promise<ServedStudio> {
-  const child = spawn(process.execPath, [BIN, 'serve', project, '--port', '0', '--no-open', ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** `env` replaces the server's environment (the Train tests put fake trainers on PATH and PYTHONPATH). */
+export function serveStudio(project: string, extraArgs: readonly string[] = [], options: { env?: NodeJS.ProcessEnv } = {}): Promise<ServedStudio> {
+  const child = spawn(process.execPath, [BIN, 'serve', project, '--port', '0', '--no-open', ...extraArgs], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.env ? { env: options.env } : {}),
+  });
   let stdout = '';
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {

@@ -1,9 +1,9 @@
 // The Library: paged rows, every id of a filter, facets, bulk edits (and their undo) and saved views.
-import { ApiError, reviewStatus, savedView, type LibraryFilter, type LibraryRow, type SampleState } from '../../../common/api/contract';
+import { ApiError, reviewStatus, savedView, type LibraryRow, type SampleState } from '../../../common/api/contract';
 import { primitiveOrNull } from '../../../common/camerabench/primitives';
 import {
-  bulkUpdateSamples, countSamples, deleteView, ftsQuery, listSavedViews, prepareSearch, querySamples, restoreSamples, sampleIdsMatching,
-  saveView, type LibraryRowRecord, type OutlierBand, type SampleFilter, type SampleStateGroup,
+  bulkUpdateSamples, countSamples, deleteView, listSavedViews, prepareSearch, querySamples, restoreSamples, sampleIdsMatching,
+  saveView, toSampleFilter, type LibraryRowRecord, type OutlierBand, type SampleStateGroup,
 } from '../../../db/library';
 import type { Handlers, StudioContext } from '../context';
 import { parseJsonList } from './json';
@@ -13,13 +13,6 @@ type LibraryMethods =
 
 /** The most samples one library.restore may name (what one bulk update may change). */
 const MAX_RESTORED = 100_000;
-
-/** The contract's filter as db/ reads it: the search box text becomes a safe FTS5 query. */
-export function toSampleFilter(filter: LibraryFilter): SampleFilter {
-  const search = filter.search === undefined ? null : ftsQuery(filter.search);
-  const { search: _search, ...rest } = filter;
-  return search === null ? rest : { ...rest, search };
-}
 
 function toRow(record: LibraryRowRecord, band: OutlierBand | null): LibraryRow {
   const lint = parseJsonList(record.codes);

@@ -1,0 +1,369 @@
+// The `train` job: freezes the dataset into a run folder (./plan.ts, ./runFolder.ts), runs
+// command.sh (or submits it to a Ray cluster), and while the trainer runs turns what it writes
+// into the project's state: metric points (job_metric_points, pushed to the charts by the
+// supervisor), progress from its output before the first step, GRPO rollouts, and its output
+// lines in the job's log. Cancel stops the trainer's whole process tree (or the Ray job); a
+// trainer that exits non-zero fails the job with the end of its output. A resume is a new job
+// on the same run folder: the logs EasyR1 would truncate are kept first.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { boolean, number, object, optional, string, type infer as Infer } from 'zod';
+import { trainRequest } from '../../common/api/contract';
+import { ProjectError, UsageError } from '../../common/errors';
+import { jobById } from '../../db/jobs';
+import { storeMetricPoints, storeRollouts, type MetricPoint } from '../../db/trainerOutput';
+import type { JobContext } from '../jobs/kinds';
+import { listCheckpoints } from './checkpoints';
+import { ConsoleMetricsReader, EARLIER_LOGS, parseEasyR1Output, parseExperimentLogLine, parseRolloutLine } from './easyr1';
+import { choosePython, listGpus } from './environment';
+import { lastLlamaFactoryCheckpoint, parseLlamaFactoryOutput, parseTrainerLogLine, type LogLine, type OutputProgress } from './llamafactory';
+import { planRun } from './plan';
+import { descendantsOf } from './processTree';
+import { isRayFinal, RayJobsClient } from './ray';
+import { readRunDescription, runFolderOf, runNameOf, writeRunDescription, writeRunFolder, type RunDescription } from './runFolder';
+import { FileTail } from './tail';
+
+/** How often the trainer's files are read: the charts' latency budget is 250 ms from a line written to a point painted. */
+const POLL_MS = 50;
+/** Ray's logs and status over HTTP: no need to hammer the head node. */
+const RAY_POLL_MS = 1000;
+/** After SIGTERM, the trainer's tree gets this long to stop before SIGKILL. */
+const STOP_GRACE_MS = 4000;
+/** Lines of the trainer's output quoted when it fails. */
+const TAIL_LINES = 20;
+
+export const trainParams = object({
+  request: trainRequest,
+  /** The Python that runs EasyR1 (`--python`; else FRUSTUM_PYTHON, else python3). */
+  python: optional(string().min(1)),
+  /** A resume: the training job whose run folder this one continues. */
+  resumeOf: optional(number().int().positive()),
+  /** Write the run folder and stop (`frustum train --dry-run` writes nothing; this is for tests of the folder and for by-hand runs). */
+  prepareOnly: optional(boolean()),
+});
+export type TrainParams = Infer<typeof trainParams>;
+
+export function trainTitle(params: TrainParams): string {
+  if (params.resumeOf !== undefined) return `resume training job ${params.resumeOf}`;
+  const { engine, objective, model } = params.request;
+  return `${objective.toUpperCase()} with ${engine === 'llamafactory' ? 'LLaMA-Factory' : 'EasyR1'}${model ? ` (${model})` : ''}`;
+}
+
+export interface TrainResult {
+  runFolder: string;
+  engine: RunDescription['engine'];
+  snapshotHash: string;
+  lastStep: number | null;
+  checkpoints: string[];
+  rayJobId: string | null;
+}
+
+export async function runTrainJob(params: TrainParams, context: JobContext): Promise<TrainResult> {
+  const { run, folder } = await prepareRun(params, context);
+  if (params.prepareOnly === true) return resultOf(run, folder, null);
+  const watcher = new TrainerWatcher(run, context, params.resumeOf !== undefined);
+  const lastStep = run.request.rayAddress !== undefined ? await runOnRay(run, folder, context, watcher) : await runLocally(folder, context, watcher, resumeArguments(run, folder, params));
+  return resultOf(readRunDescription(folder) ?? run, folder, lastStep);
+}
+
+function resultOf(run: RunDescription, folder: string, lastStep: number | null): TrainResult {
+  return {
+    runFolder: folder,
+    engine: run.engine,
+    snapshotHash: run.snapshot.hash,
+    lastStep,
+    checkpoints: listCheckpoints(run.engine, folder).map((checkpoint) => checkpoint.name),
+    rayJobId: run.rayJobId ?? null,
+  };
+}
+
+async function prepareRun(params: TrainParams, context: JobContext): Promise<{ run: RunDescription; folder: string }> {
+  if (params.resumeOf !== undefined) {
+    const resumed = jobById(context.db, params.resumeOf);
+    if (!resumed || resumed.kind !== 'train') throw new UsageError(`job ${params.resumeOf} is not a training job`);
+    const root = rootJobOf(context, params.resumeOf);
+    const folder = runFolderOf(context.projectPath, root);
+    const run = readRunDescription(folder);
+    if (run === null) throw new UsageError(`job ${params.resumeOf} has no run folder to resume (${folder}); start a new run`);
+    context.log(`resuming ${folder} (${run.engine}, snapshot ${run.snapshot.hash.slice(0, 12)})`);
+    if (run.engine === 'easyr1') keepEarlierLogs(run, folder, context);
+    return { run, folder };
+  }
+  const folder = runFolderOf(context.projectPath, context.jobId);
+  const { gpus: listed } = await listGpus();
+  const gpus = params.request.gpus ?? Math.max(1, listed.length);
+  const memoryGiB = listed.length === 0 ? null : Math.min(...listed.map((gpu) => gpu.memoryTotalMiB)) / 1024;
+  const python = choosePython(params.python, process.env).command;
+  const runName = runNameOf(context.projectPath, context.jobId);
+  context.progress(0, 0, 'freezing the dataset');
+  const plan = planRun(context.db, {
+    request: params.request, runFolder: folder, runName, python,
+    hardware: { gpus, nodes: params.request.nodes ?? 1, memoryGiB },
+  });
+  const run = writeRunFolder(plan, { runName, jobId: context.jobId, request: params.request, python, rayJobId: null });
+  context.log(`run folder ${folder}: ${plan.snapshot.sampleIds.length} samples, snapshot ${plan.snapshot.hash}`);
+  for (const note of plan.notes) context.log(`  ${note}`);
+  return { run, folder };
+}
+
+/** The job whose run folder a chain of resumes continues. */
+export function rootJobOf(context: Pick<JobContext, 'db'>, jobId: number): number {
+  let current = jobId;
+  for (let depth = 0; depth < 1000; depth++) {
+    const row = jobById(context.db, current);
+    if (!row) return current;
+    const resumeOf = (JSON.parse(row.params) as { resumeOf?: number }).resumeOf;
+    if (resumeOf === undefined) return current;
+    current = resumeOf;
+  }
+  return current;
+}
+
+/** EasyR1 truncates experiment_log.jsonl and generations.log when it starts, even on a resume: copy them to logs/attempt-N/ first. */
+function keepEarlierLogs(run: RunDescription, folder: string, context: JobContext): void {
+  const source = run.paths.checkpointFolder;
+  if (source === null) return;
+  const logs = ['experiment_log.jsonl', 'generations.log', 'experiment_config.json'].filter((name) => existsSync(join(source, name)));
+  if (logs.length === 0) return;
+  const earlier = join(folder, EARLIER_LOGS);
+  mkdirSync(earlier, { recursive: true });
+  const attempt = join(earlier, `attempt-${readdirSync(earlier).length + 1}`);
+  mkdirSync(attempt);
+  for (const name of logs) copyFileSync(join(source, name), join(attempt, name));
+  context.log(`kept the earlier logs in ${attempt}`);
+}
+
+/** LLaMA-Factory resumes from a checkpoint it is told (and must keep its log); EasyR1 finds the tracker's last step itself. */
+function resumeArguments(run: RunDescription, folder: string, params: TrainParams): string[] {
+  if (params.resumeOf === undefined || run.engine !== 'llamafactory') return [];
+  const last = lastLlamaFactoryCheckpoint(folder);
+  return last === null ? ['overwrite_output_dir=false'] : [`resume_from_checkpoint=${last}`, 'overwrite_output_dir=false'];
+}
+
+/** Turns what the trainer writes and prints into metric points, progress and rollouts. */
+class TrainerWatcher {
+  private readonly metrics: FileTail;
+  private readonly rollouts: FileTail | null;
+  private readonly console = new ConsoleMetricsReader();
+  private readonly output: string[] = [];
+  private total = 0;
+  lastStep: number | null = null;
+
+  constructor(private readonly run: RunDescription, private readonly context: JobContext, isResume: boolean) {
+    // LLaMA-Factory appends to its log on a resume: what is there was stored by the earlier job.
+    this.metrics = new FileTail(run.paths.metricsLog, { fromEnd: isResume && run.engine === 'llamafactory' });
+    this.rollouts = run.paths.rollouts === null ? null : new FileTail(run.paths.rollouts, { fromEnd: isResume });
+  }
+
+  /** Reads the trainer's files: new metric lines and rollouts. */
+  poll(): void {
+    const parse = this.run.engine === 'llamafactory' ? parseTrainerLogLine : parseExperimentLogLine;
+    const lines = this.metrics.read().map(parse).filter((line): line is LogLine => line !== null);
+    this.store(lines);
+    if (this.rollouts === null) return;
+    for (const text of this.rollouts.read()) {
+      const rollout = parseRolloutLine(text);
+      if (rollout === null) continue;
+      storeRollouts(this.context.db, this.context.jobId, rollout.step, rollout.groups.map((group) => ({
+        sampleId: typeof group.sample === 'number' ? group.sample : null,
+        groundTruth: String(group.ground_truth ?? ''),
+        responses: group.responses,
+      })));
+    }
+  }
+
+  private store(lines: readonly LogLine[]): void {
+    if (lines.length === 0) return;
+    const points: MetricPoint[] = lines.flatMap((line) => line.points);
+    storeMetricPoints(this.context.db, this.context.jobId, points);
+    for (const line of lines) {
+      if (line.total !== null) this.total = line.total;
+      this.lastStep = Math.max(this.lastStep ?? 0, line.step);
+    }
+    const step = this.lastStep ?? 0;
+    this.context.progress(step, Math.max(this.total, step), `step ${step}${this.total > 0 ? ` of ${this.total}` : ''}${describePoints(points)}`);
+  }
+
+  /** One line of the trainer's output: into the job's log, and progress before the first step. */
+  outputLine(line: string): void {
+    this.context.log(line);
+    this.output.push(line);
+    if (this.output.length > TAIL_LINES) this.output.shift();
+    if (this.run.engine === 'easyr1') {
+      // Only a Ray cluster's log needs the console's blocks (its disk is not ours); locally the file says the same.
+      const block = this.run.request.rayAddress !== undefined ? this.console.feed(line) : null;
+      if (block !== null) this.store([block]);
+    }
+    const progress: OutputProgress | null = this.run.engine === 'llamafactory' ? parseLlamaFactoryOutput(line) : parseEasyR1Output(line);
+    if (progress === null) return;
+    if (progress.total !== undefined) this.total = progress.total;
+    const step = this.lastStep ?? 0;
+    this.context.progress(step, this.total, progress.message);
+  }
+
+  finish(): void {
+    const block = this.console.flush();
+    if (block !== null) this.store([block]);
+    this.poll();
+  }
+
+  tail(): string {
+    return this.output.join('\n');
+  }
+}
+
+const SHOWN_KEYS = ['loss', 'eval_loss', 'reward/overall', 'reward/accuracy', 'actor/kl_loss'];
+
+function describePoints(points: readonly MetricPoint[]): string {
+  const shown = SHOWN_KEYS.flatMap((key) => {
+    const point = points.findLast((candidate) => candidate.key === key);
+    return point === undefined ? [] : [`${key} ${formatValue(point.value)}`];
+  });
+  return shown.length === 0 ? '' : `: ${shown.join(', ')}`;
+}
+
+function formatValue(value: number): string {
+  return Math.abs(value) >= 0.01 || value === 0 ? value.toFixed(4) : value.toExponential(2);
+}
+
+/** Splits a stream into lines; tqdm's carriage-return redraws keep only their last state. */
+function lineReader(onLine: (line: string) => void): { push(chunk: string): void; end(): void } {
+  let partial = '';
+  const emit = (line: string) => {
+    const shown = line.split('\r').filter((part) => part.trim() !== '').at(-1);
+    if (shown !== undefined) onLine(shown.trimEnd());
+  };
+  return {
+    push(chunk) {
+      partial += chunk;
+      const lines = partial.split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) emit(line);
+    },
+    end() {
+      if (partial !== '') emit(partial);
+      partial = '';
+    },
+  };
+}
+
+async function runLocally(folder: string, context: JobContext, watcher: TrainerWatcher, extraArguments: string[]): Promise<number | null> {
+  context.signal.throwIfAborted();
+  const command = join(folder, 'command.sh');
+  context.log(`$ ${command}${extraArguments.length > 0 ? ` ${extraArguments.join(' ')}` : ''}`);
+  context.progress(0, 0, 'starting the trainer');
+  // Unbuffered: the trainer's progress lines arrive as printed, not in 8 KiB blocks.
+  const child = spawn('bash', [command, ...extraArguments], { cwd: folder, env: { ...process.env, PYTHONUNBUFFERED: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const reader = lineReader((line) => watcher.outputLine(line));
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => reader.push(chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => reader.push(chunk));
+  const timer = setInterval(() => watcher.poll(), POLL_MS);
+  const stop = () => void stopTree(child);
+  context.signal.addEventListener('abort', stop, { once: true });
+  try {
+    const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('close', (code, signal) => resolve({ code, signal }));
+    });
+    reader.end();
+    watcher.finish();
+    context.signal.throwIfAborted();
+    if (exit.code !== 0) {
+      throw new ProjectError(folder, `the trainer ${exit.signal !== null ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`}; its last lines:\n${watcher.tail()}`);
+    }
+    return watcher.lastStep;
+  } finally {
+    clearInterval(timer);
+    context.signal.removeEventListener('abort', stop);
+    if (child.exitCode === null && child.signalCode === null) await stopTree(child);
+  }
+}
+
+/** SIGTERM to the trainer and every process under it (torchrun's workers, Ray's local daemons), SIGKILL to what remains after a grace. */
+async function stopTree(child: ChildProcess): Promise<void> {
+  if (child.pid === undefined) return;
+  const pids = [child.pid, ...descendantsOf(child.pid)];
+  for (const pid of pids.reverse()) signal(pid, 'SIGTERM');
+  const exited = new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once('close', () => resolve());
+  });
+  const timedOut = new Promise<boolean>((resolve) => setTimeout(() => resolve(true), STOP_GRACE_MS).unref());
+  if ((await Promise.race([exited.then(() => false), timedOut])) === true || pids.some(isAlive)) {
+    for (const pid of [child.pid, ...descendantsOf(child.pid), ...pids]) signal(pid, 'SIGKILL');
+  }
+}
+
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // already gone
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function runOnRay(run: RunDescription, folder: string, context: JobContext, watcher: TrainerWatcher): Promise<number | null> {
+  const address = run.request.rayAddress as string;
+  const client = new RayJobsClient(address);
+  // A resume is a new submission (Ray ids are single-use); the run's name says which job it was.
+  const submissionId = `${run.runName}-${context.jobId}`;
+  const entrypoint = readFileSync(join(folder, 'command.sh'), 'utf8').match(/-- bash -c (.*)$/m)?.[1];
+  if (entrypoint === undefined) throw new Error(`${join(folder, 'command.sh')} does not submit to Ray; was the run made without --ray-address?`);
+  const command = unquote(entrypoint);
+  context.progress(0, 0, `submitting to the Ray cluster at ${address}`);
+  const id = await client.submit({ entrypoint: command, submissionId, envVars: { PYTHONUNBUFFERED: '1' }, metadata: { frustum_job: String(context.jobId), frustum_run: run.runName } });
+  writeRunDescription(folder, { ...run, rayJobId: id });
+  context.log(`submitted to Ray as ${id}: ${command}`);
+  let logOffset = 0;
+  const reader = lineReader((line) => watcher.outputLine(line));
+  const timer = setInterval(() => watcher.poll(), POLL_MS);
+  try {
+    for (;;) {
+      if (context.signal.aborted) {
+        context.log(`stopping Ray job ${id}`);
+        await client.stop(id).catch((error: unknown) => context.log(`could not stop Ray job ${id}: ${error instanceof Error ? error.message : String(error)}`));
+        context.signal.throwIfAborted();
+      }
+      const [details, logs] = await Promise.all([client.status(id), client.logs(id)]);
+      if (logs.length > logOffset) {
+        reader.push(logs.slice(logOffset));
+        logOffset = logs.length;
+      }
+      if (isRayFinal(details.status)) {
+        reader.end();
+        watcher.finish();
+        if (details.status !== 'SUCCEEDED') {
+          throw new ProjectError(folder, `the Ray job ${id} ended ${details.status}${details.message ? `: ${details.message}` : ''}; its last lines:\n${watcher.tail()}`);
+        }
+        return watcher.lastStep;
+      }
+      await new Promise<void>((resolve) => {
+        const wait = setTimeout(resolve, RAY_POLL_MS);
+        context.signal.addEventListener('abort', () => {
+          clearTimeout(wait);
+          resolve();
+        }, { once: true });
+      });
+    }
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** Undoes plan.ts shellQuote: '…' with '\'' for quotes, or a bare word. */
+function unquote(text: string): string {
+  const trimmed = text.trim();
+  if (!trimmed.startsWith("'")) return trimmed;
+  return trimmed.slice(1, -1).replace(/'\\''/g, "'");
+}
+

@@ -1,0 +1,181 @@
+// The Train view end to end in real Chromium against `frustum serve` on a demo project, with the
+// fake trainers of tests/fakes on the server's PATH and PYTHONPATH (they write what LLaMA-Factory
+// and EasyR1 write, paced by FAKE_*_STEP_SECONDS): fill the new-run form and read its YAML
+// preview, see a bad override named, start an SFT run and watch its loss chart gain points while
+// it runs, then a GRPO run whose reward chart, clicked, opens that step's rollouts. Screenshots
+// land in test-artifacts/screenshots/. No timing assertions here (bench/trainChart.ts).
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, openStudioPage, serveStudio, type ServedStudio } from './studioServer';
+
+const ROOT = join(__dirname, '..', '..');
+const SCREENSHOTS = join(ROOT, 'test-artifacts', 'screenshots');
+const FAKE_LLAMAFACTORY = join(ROOT, 'tests', 'fakes', 'llamafactory');
+const FAKE_EASYR1 = join(ROOT, 'tests', 'fakes', 'easyr1');
+
+let folder: string;
+let server: ServedStudio;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+
+const points = async (panel: string): Promise<number> => Number(await page.getByTestId(`metric-chart-${panel}`).getAttribute('data-points') ?? '0');
+
+/** The job id of the run shown (its detail's test id). */
+async function shownRunId(): Promise<number> {
+  const testId = await page.locator('[data-testid^="run-detail-"]').getAttribute('data-testid');
+  return Number(testId?.replace('run-detail-', ''));
+}
+
+/** Fills the override rows from the last one on: key, Enter adds the next row. */
+async function fillOverrides(rows: Array<[string, string]>): Promise<void> {
+  for (const [key, value] of rows) {
+    const last = page.getByTestId('override-row').last();
+    if ((await last.getByPlaceholder('key').inputValue()) !== '') {
+      await last.getByPlaceholder('value').press('Enter');
+    }
+    const row = page.getByTestId('override-row').last();
+    await row.getByPlaceholder('key').fill(key);
+    await row.getByPlaceholder('value').fill(value);
+  }
+}
+
+beforeAll(async () => {
+  // Fail, never skip: CI installs chromium (.ci/run APT_PACKAGES), and the fakes are in the repository.
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (the browser tests need it)`);
+  for (const fake of [join(FAKE_LLAMAFACTORY, 'llamafactory-cli'), join(FAKE_EASYR1, 'verl', 'trainer', 'main.py')]) {
+    if (!existsSync(fake)) throw new Error(`${fake} is missing: the Train tests run the fake trainers`);
+  }
+  folder = mkdtempSync(join(tmpdir(), 'frustum-train-e2e-'));
+  const project = join(folder, 'demo.frustum');
+  execFileSync(process.execPath, [join(ROOT, 'bin', 'frustum.js'), 'demo', project, '--force', '--count', '4'], { stdio: 'ignore' });
+  server = await serveStudio(project, [], {
+    env: {
+      ...process.env,
+      PATH: `${FAKE_LLAMAFACTORY}${delimiter}${process.env['PATH'] ?? ''}`,
+      PYTHONPATH: [FAKE_EASYR1, process.env['PYTHONPATH']].filter(Boolean).join(delimiter),
+      // Slow enough to watch points arrive while the job runs, quick enough for a test.
+      FAKE_LLAMAFACTORY_STEP_SECONDS: '0.25',
+      FAKE_EASYR1_STEP_SECONDS: '0.3',
+    },
+  });
+  ({ browser, page } = await openStudioPage(pageErrors, { width: 1440, height: 900 }));
+  mkdirSync(SCREENSHOTS, { recursive: true });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  if (folder) rmSync(folder, { recursive: true, force: true });
+});
+
+describe('Train in Chromium', () => {
+  it('opens the new-run form on a project without runs and previews the LLaMA-Factory config', async () => {
+    await page.goto(`${server.url}#/train`);
+    await page.getByTestId('train-form').waitFor();
+    await expect.poll(() => page.getByTestId('train-preview-facts').textContent(), { timeout: 30_000 }).toMatch(/^60 samples · snapshot [0-9a-f]{8}/);
+    await expect.poll(() => page.getByTestId('train-preview-file').getAttribute('data-path')).toBe('train.yaml');
+    expect(await page.getByTestId('train-preview-file').textContent()).toMatch(/stage: sft/);
+    expect(await page.getByRole('tab').allTextContents()).toEqual(expect.arrayContaining(['train.yaml', 'command.sh']));
+    await fillOverrides([['max_steps', '24'], ['logging_steps', '1'], ['save_steps', '8']]);
+    await expect.poll(() => page.getByTestId('train-preview-file').textContent()).toMatch(/max_steps: 24/);
+    await page.getByRole('tab', { name: 'command.sh' }).click();
+    await expect.poll(() => page.getByTestId('train-preview-file').textContent()).toMatch(/llamafactory-cli train/);
+    await page.screenshot({ path: join(SCREENSHOTS, 'train-form.png') });
+  });
+
+  it('names a bad override before and after the server sees it', async () => {
+    await fillOverrides([['bad key', '1']]);
+    await expect.poll(() => page.getByTestId('train-form-problems').textContent()).toMatch(/"bad key"/);
+    await expect.poll(() => page.getByTestId('train-start').isDisabled()).toBe(true);
+    const row = page.getByTestId('override-row').last();
+    await row.getByPlaceholder('key').fill('max_steps.inner');
+    await expect.poll(() => page.getByTestId('train-form-error').textContent()).toMatch(/max_steps\.inner/);
+    await expect.poll(() => row.getAttribute('class')).toMatch(/bad-row/);
+    await row.getByRole('button', { name: /Remove override/ }).click();
+    await expect.poll(() => page.locator('[data-testid="train-form-error"]').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('train-start').isEnabled()).toBe(true);
+  });
+
+  it('starts an SFT run and its loss chart gains points while it runs', async () => {
+    await page.getByTestId('train-start').click();
+    await page.locator('[data-testid^="run-detail-"]').waitFor();
+    const jobId = await shownRunId();
+    await page.getByTestId(`train-run-${jobId}`).waitFor();
+    await expect.poll(() => page.getByTestId('run-state').textContent(), { timeout: 30_000 }).toBe('running');
+    await expect.poll(() => points('loss'), { timeout: 30_000 }).toBeGreaterThan(0);
+    const early = await points('loss');
+    // Live: more points while the job is still running, without a reload.
+    await expect.poll(() => points('loss'), { timeout: 30_000 }).toBeGreaterThan(early);
+    expect(await page.getByTestId('run-state').textContent()).toBe('running');
+    await page.screenshot({ path: join(SCREENSHOTS, 'train-sft-running.png') });
+    await expect.poll(() => page.getByTestId('run-state').textContent(), { timeout: 60_000 }).toBe('succeeded');
+    await expect.poll(() => points('loss')).toBe(24);
+    expect(await page.getByTestId('metric-chart-lr').count()).toBe(1);
+    // The lineage: the snapshot of 60 samples, the job, its checkpoints with the last marked.
+    const lineage = page.getByTestId(`train-run-${jobId}`).getByTestId(`lineage-${jobId}`);
+    await expect.poll(() => lineage.textContent()).toMatch(/60 samples · split train/);
+    await expect.poll(() => lineage.textContent()).toMatch(/checkpoint-24/);
+    // The log tail shows the trainer's own lines.
+    await expect.poll(() => page.getByTestId(`run-log-${jobId}`).textContent()).toMatch(/train metrics|\*\*\*\*\*/);
+    await page.screenshot({ path: join(SCREENSHOTS, 'train-sft.png') });
+  });
+
+  it('runs GRPO with EasyR1, and a click on the reward chart opens that step\'s rollouts', async () => {
+    await page.getByTestId('train-new').click();
+    await page.getByTestId('train-form').waitFor();
+    await page.getByLabel('EasyR1 · GRPO').check();
+    await expect.poll(() => page.getByTestId('train-preview-file').getAttribute('data-path'), { timeout: 30_000 }).toBe('config.yaml');
+    await fillOverrides([['trainer.max_steps', '6'], ['worker.rollout.n', '4']]);
+    await expect.poll(() => page.getByTestId('train-preview-file').textContent()).toMatch(/max_steps: 6/);
+    await expect.poll(() => page.getByTestId('train-start').isEnabled()).toBe(true);
+    await page.keyboard.press('Control+Enter');
+    await page.locator('[data-testid^="run-detail-"]').waitFor();
+    const jobId = await shownRunId();
+    await expect.poll(() => page.getByTestId('run-state').textContent(), { timeout: 60_000 }).toBe('succeeded');
+    await expect.poll(() => points('reward')).toBeGreaterThanOrEqual(6);
+    for (const panel of ['kl', 'entropy', 'length']) expect(await page.getByTestId(`metric-chart-${panel}`).count()).toBe(1);
+
+    // A click in the middle of the reward plot: the step under the pointer.
+    const plot = page.getByTestId('metric-chart-reward').locator('.u-over');
+    const box = await plot.boundingBox();
+    if (!box) throw new Error('the reward chart has no plot area');
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
+    await page.mouse.down();
+    await page.mouse.up();
+    const inspector = page.getByTestId('rollout-inspector');
+    await inspector.waitFor();
+    await expect.poll(() => inspector.getByTestId('rollout-group').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect.poll(() => inspector.getByTestId('rollout-response').count()).toBe(4);
+    const step = Number(await inspector.getByTestId('rollout-step').inputValue());
+    expect(step).toBeGreaterThanOrEqual(1);
+    expect(step).toBeLessThanOrEqual(6);
+    // Responses best advantage first.
+    const advantages = (await inspector.getByTestId('rollout-response').evaluateAll((items) => items.map((item) => Number(item.getAttribute('data-advantage')))));
+    expect([...advantages].sort((left, right) => right - left)).toEqual(advantages);
+    // → moves to the next step that has rollouts.
+    await inspector.getByTestId('rollout-group').first().click();
+    await page.keyboard.press('ArrowRight');
+    if (step < 6) await expect.poll(async () => Number(await inspector.getByTestId('rollout-step').inputValue())).toBeGreaterThan(step);
+    await page.screenshot({ path: join(SCREENSHOTS, 'train-rollouts.png') });
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('rollout-inspector').count()).toBe(0);
+    expect(jobId).toBeGreaterThan(0);
+  });
+
+  it('compares the two runs on the same charts', async () => {
+    const boxes = page.getByTestId('train-runs').getByRole('checkbox');
+    await boxes.nth(1).check();
+    await page.getByTestId('compare-legend').waitFor();
+    expect(await page.getByTestId('compare-legend').textContent()).toMatch(/#\d+.*#\d+/);
+    await page.screenshot({ path: join(SCREENSHOTS, 'train-compare.png') });
+  });
+
+  it('kept the page free of script errors', () => {
+    expect(pageErrors.filter((message) => !message.includes('favicon'))).toEqual([]);
+  });
+});
