@@ -97,3 +97,6 @@ rmSync(work, { recursive: true, force: true });
 
 // The studio in headless Chromium: frame scrubbing vs <video> seeking, Library at 100k samples.
 execFileSync(node, [join(root, 'bench', 'studio.mjs')], { stdio: 'inherit' });
+
+// Train's live charts: a trainer's log line → the chart painted, and 100k points per series.
+execFileSync(node, [join(root, 'dist', 'bench', 'trainChart.cjs')], { stdio: 'inherit' });

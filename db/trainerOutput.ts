@@ -81,12 +81,12 @@ export function rolloutSteps(db: ReadableDB, jobIds: readonly number[]): number[
 
 /** One step's groups among these jobs; when several jobs rolled the step out, the newest job's. */
 export function rolloutsOfStep(db: ReadableDB, jobIds: readonly number[], step: number): RolloutRow[] {
-  return statement<[string, number], RolloutRow>(
+  return statement<[{ jobs: string; step: number }], RolloutRow>(
     db,
     `SELECT id, job_id, step, sample_id, ground_truth, responses FROM job_rollouts
-      WHERE step = ?2 AND job_id = (SELECT max(job_id) FROM job_rollouts WHERE step = ?2 AND job_id IN (SELECT value FROM json_each(?1)))
+      WHERE step = @step AND job_id = (SELECT max(job_id) FROM job_rollouts WHERE step = @step AND job_id IN (SELECT value FROM json_each(@jobs)))
       ORDER BY id`,
-  ).all(JSON.stringify(jobIds), step);
+  ).all({ jobs: JSON.stringify(jobIds), step });
 }
 
 export interface SampleClipRow {

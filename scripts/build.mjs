@@ -93,6 +93,9 @@ await build({
   entryPoints: { prepare: 'bench/prepare.ts', scoreInProcess: 'bench/scoreInProcess.ts', filmstrip: 'bench/filmstrip.ts', analyzer: 'bench/analyzer.ts', studioPrepare: 'bench/studioPrepare.ts' },
   outdir: 'dist/bench',
 });
+// The Train chart benchmark drives Chromium through the browser tests' helpers (CommonJS, for
+// their __dirname); playwright-core is loaded from node_modules, as the tests load it.
+await build({ ...nodeCommonJs, entryPoints: { trainChart: 'bench/trainChart.ts' }, outdir: 'dist/bench', external: [...nodeCommonJs.external, 'playwright-core'] });
 
 // The React renderer (web mode and Electron): one ES module and one stylesheet with fixed names,
 // referenced by a static index.html. No inline script or style anywhere, for the strict CSP.

@@ -53,12 +53,17 @@ export interface PlanInput {
 /** The engine each objective runs on: LLaMA-Factory has no GRPO (its maintainers send people to EasyR1), EasyR1 no SFT. */
 const ENGINE_OF: Record<TrainRequest['objective'], Engine> = { sft: 'llamafactory', grpo: 'easyr1' };
 
-export function planRun(db: WritableDB, input: PlanInput): RunPlan {
-  const { request, runFolder } = input;
+/** What a request cannot ask for whatever the project holds: checked before a job is made for it. */
+export function checkTrainRequest(request: TrainRequest): void {
   if (ENGINE_OF[request.objective] !== request.engine) {
     throw new UsageError(`--engine ${request.engine} does not train --objective ${request.objective}: SFT runs on llamafactory, GRPO on easyr1`);
   }
   if (request.rayAddress !== undefined && request.engine !== 'easyr1') throw new UsageError('--ray-address submits EasyR1 jobs only (LLaMA-Factory runs on this machine)');
+}
+
+export function planRun(db: WritableDB, input: PlanInput): RunPlan {
+  const { request, runFolder } = input;
+  checkTrainRequest(request);
   const model = request.model ?? DEFAULT_MODEL;
   const snapshot = freezeSnapshot(db, request.objective, request.filter);
   const records = snapshot.sampleIds.length;

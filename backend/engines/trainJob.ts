@@ -6,7 +6,7 @@
 // trainer that exits non-zero fails the job with the end of its output. A resume is a new job
 // on the same run folder: the logs EasyR1 would truncate are kept first.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { boolean, number, object, optional, string, type infer as Infer } from 'zod';
 import { trainRequest } from '../../common/api/contract';
@@ -120,7 +120,11 @@ export function rootJobOf(context: Pick<JobContext, 'db'>, jobId: number): numbe
   return current;
 }
 
-/** EasyR1 truncates experiment_log.jsonl and generations.log when it starts, even on a resume: copy them to logs/attempt-N/ first. */
+/**
+ * EasyR1 truncates experiment_log.jsonl and generations.log when it starts, even on a resume:
+ * they move to logs/attempt-N/ first (moved, not copied, so the new job's tail cannot read the
+ * old lines before EasyR1 empties the file).
+ */
 function keepEarlierLogs(run: RunDescription, folder: string, context: JobContext): void {
   const source = run.paths.checkpointFolder;
   if (source === null) return;
@@ -130,7 +134,7 @@ function keepEarlierLogs(run: RunDescription, folder: string, context: JobContex
   mkdirSync(earlier, { recursive: true });
   const attempt = join(earlier, `attempt-${readdirSync(earlier).length + 1}`);
   mkdirSync(attempt);
-  for (const name of logs) copyFileSync(join(source, name), join(attempt, name));
+  for (const name of logs) renameSync(join(source, name), join(attempt, name));
   context.log(`kept the earlier logs in ${attempt}`);
 }
 

@@ -93,8 +93,10 @@ describe('Train in Chromium', () => {
     await expect.poll(() => page.getByTestId('train-form-problems').textContent()).toMatch(/"bad key"/);
     await expect.poll(() => page.getByTestId('train-start').isDisabled()).toBe(true);
     const row = page.getByTestId('override-row').last();
-    await row.getByPlaceholder('key').fill('max_steps.inner');
-    await expect.poll(() => page.getByTestId('train-form-error').textContent()).toMatch(/max_steps\.inner/);
+    // A value that is not YAML: only the server can say, and it names the key.
+    await row.getByPlaceholder('key').fill('warmup_ratio');
+    await row.getByPlaceholder('value').fill('[0.1');
+    await expect.poll(() => page.getByTestId('train-form-error').textContent()).toMatch(/warmup_ratio/);
     await expect.poll(() => row.getAttribute('class')).toMatch(/bad-row/);
     await row.getByRole('button', { name: /Remove override/ }).click();
     await expect.poll(() => page.locator('[data-testid="train-form-error"]').count()).toBe(0);
@@ -149,7 +151,10 @@ describe('Train in Chromium', () => {
     await page.mouse.up();
     const inspector = page.getByTestId('rollout-inspector');
     await inspector.waitFor();
-    await expect.poll(() => inspector.getByTestId('rollout-group').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect.poll(() => inspector.getByTestId('rollout-group').count(), { timeout: 15_000 }).toBeGreaterThan(0).catch(async (error: unknown) => {
+      await page.screenshot({ path: join(SCREENSHOTS, 'train-rollouts-failed.png') });
+      throw error;
+    });
     await expect.poll(() => inspector.getByTestId('rollout-response').count()).toBe(4);
     const step = Number(await inspector.getByTestId('rollout-step').inputValue());
     expect(step).toBeGreaterThanOrEqual(1);

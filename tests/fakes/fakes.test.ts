@@ -190,19 +190,26 @@ describe.skipIf(!python)(`fake llamafactory-cli${suffix}`, () => {
     expect(readJson(join(output, 'adapter_config.json'))).toMatchObject({ peft_type: 'LORA', r: 8, base_model_name_or_path: 'Qwen/Qwen2.5-VL-7B-Instruct' });
   });
 
-  it('writes full-model checkpoints with one RNG state per GPU', async () => {
+  it('writes full-model DeepSpeed checkpoints with one RNG state and ZeRO shard per GPU', async () => {
     const folder = tempDir();
     writeSftDataset(folder, 10);
-    const config = writeSftConfig(folder, { finetuning_type: 'full', gradient_accumulation_steps: 1, num_train_epochs: 1, save_steps: 5, logging_steps: 2 });
+    const config = writeSftConfig(folder, {
+      finetuning_type: 'full', deepspeed: 'ds_z3_config.json', gradient_accumulation_steps: 1, num_train_epochs: 1, save_steps: 5, logging_steps: 2,
+    });
     const result = await run(LLAMAFACTORY_CLI, ['train', config], { cwd: folder, env: { FAKE_GPUS: '2' } });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('world size: 2');
     const output = join(folder, 'saves/run');
     expect(sortedEntries(output).filter((name) => name.startsWith('checkpoint-'))).toEqual(['checkpoint-5']);
     expect(sortedEntries(join(output, 'checkpoint-5'))).toEqual([
-      'config.json', 'generation_config.json', 'model.safetensors', 'optimizer.pt', 'rng_state_0.pth', 'rng_state_1.pth', 'scheduler.pt',
-      'tokenizer_config.json', 'trainer_state.json', 'training_args.bin',
+      'config.json', 'generation_config.json', 'global_step5', 'latest', 'model.safetensors', 'rng_state_0.pth', 'rng_state_1.pth',
+      'scheduler.pt', 'tokenizer_config.json', 'trainer_state.json', 'training_args.bin', 'zero_to_fp32.py',
     ]);
+    expect(sortedEntries(join(output, 'checkpoint-5', 'global_step5'))).toEqual([
+      'bf16_zero_pp_rank_0_mp_rank_00_optim_states.pt', 'bf16_zero_pp_rank_1_mp_rank_00_optim_states.pt',
+      'zero_pp_rank_0_mp_rank_00_model_states.pt', 'zero_pp_rank_1_mp_rank_00_model_states.pt',
+    ]);
+    expect(readFileSync(join(output, 'checkpoint-5', 'latest'), 'utf8')).toBe('global_step5');
     expect(readJsonLines(join(output, 'trainer_log.jsonl')).filter((line) => 'loss' in line).map((line) => line['current_steps'])).toEqual([2, 4]);
   });
 
@@ -270,7 +277,7 @@ function writeRlConfig(folder: string, trainer: Record<string, unknown> = {}): s
   const config = {
     data: {
       train_files: 'train.json@train',
-      val_files: 'val.json@test',
+      val_files: 'val.json',
       prompt_key: 'problem',
       answer_key: 'answer',
       video_key: 'videos',
@@ -449,13 +456,17 @@ describe.skipIf(!python)(`fake EasyR1 (verl)${suffix}`, () => {
     expect(readJson(join(checkpoints, 'checkpoint_tracker.json'))).toMatchObject({ best_global_step: 1, last_global_step: 4 });
   });
 
-  it('rejects a key the config does not have, as OmegaConf does', async () => {
+  it('rejects a key the config does not have and a split a file does not have', async () => {
     const folder = tempDir();
     writeRlData(folder, 4);
     const result = await runEasyR1(folder, [`config=${writeRlConfig(folder)}`, 'data.bogus=1']);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("omegaconf.errors.ConfigKeyError: Key 'bogus' not in 'DataConfig'");
     expect(existsSync(join(folder, 'checkpoints'))).toBe(false);
+    // `datasets` gives a local file the one split "train".
+    const split = await runEasyR1(folder, [`config=${writeRlConfig(folder)}`, 'data.val_files=val.json@test']);
+    expect(split.code).toBe(1);
+    expect(split.stderr).toContain('ValueError: Unknown split "test". Should be one of [\'train\'].');
   });
 
   it('exits 143 on SIGTERM', async () => {

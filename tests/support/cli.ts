@@ -10,11 +10,12 @@ export interface CliResult {
   stderr: string;
 }
 
-export function frustum(args: readonly string[], options: { input?: string; cwd?: string } = {}): CliResult {
+export function frustum(args: readonly string[], options: { input?: string; cwd?: string; env?: NodeJS.ProcessEnv } = {}): CliResult {
   const result = spawnSync(process.execPath, [BIN, ...args], {
     encoding: 'utf8',
     input: options.input ?? '',
     cwd: options.cwd,
+    env: options.env ?? process.env,
     timeout: 120_000,
     maxBuffer: 256 * 1024 * 1024,
   });

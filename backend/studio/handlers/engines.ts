@@ -9,6 +9,7 @@ import { sampleById } from '../../../db/samples';
 import { metricPointsOfJobs, metricsSeq, rolloutSteps, rolloutsOfStep } from '../../../db/trainerOutput';
 import { listCheckpoints } from '../../engines/checkpoints';
 import { detectTrainingEnvironment } from '../../engines/environment';
+import { checkTrainRequest } from '../../engines/plan';
 import { previewTrainPlan } from '../../engines/preview';
 import { readRunDescription, runFolderOf } from '../../engines/runFolder';
 import { rootJobOf, trainParams } from '../../engines/trainJob';
@@ -59,7 +60,14 @@ export function enginesHandlers(context: StudioContext): Handlers<EngineMethods>
       return plan;
     },
 
-    'training.start': (request) => jobs.start('train', { request }),
+    'training.start': (request) => {
+      try {
+        checkTrainRequest(request);
+      } catch (error) {
+        throw new ApiError('bad-request', error instanceof Error ? error.message : String(error));
+      }
+      return jobs.start('train', { request });
+    },
 
     'training.resume': (request) => {
       const row = trainJob(request.jobId);

@@ -11,6 +11,7 @@ import { openProject } from '../../../db/connection';
 import { jobById } from '../../../db/jobs';
 import { foregroundJobResult, runForegroundJob } from '../../../backend/jobs/foreground';
 import { createJobSupervisor } from '../../../backend/jobs/supervisor';
+import { checkTrainRequest } from '../../../backend/engines/plan';
 import { previewTrainPlan } from '../../../backend/engines/preview';
 import { trainParams, type TrainParams, type TrainResult } from '../../../backend/engines/trainJob';
 import { parseJobId } from '../jobId';
@@ -104,6 +105,7 @@ export async function run(project: string, options: TrainCommandOptions): Promis
   const params: TrainParams = options.resume !== undefined
     ? resumeParams(project, options.resume, options)
     : { request: requestOf(options), ...(options.python !== undefined ? { python: options.python } : {}) };
+  checkTrainRequest(params.request);
   if (options.dryRun === true) return dryRun(project, params, options);
   if (options.detach === true) return detach(project, params, options);
   const isJson = options.json === true;

@@ -33,10 +33,13 @@ THOUGHTS = [
 
 
 def load_records(path_with_split):
-    """RLHFDataset's `path@split` with a local JSON / JSONL file (the split names a file's only split)."""
-    path = path_with_split.split("@", 1)[0]
+    """RLHFDataset's `path@split` for a local JSON / JSONL file: `datasets` gives such a file the
+    one split "train", so any other split fails as it does there."""
+    path, _, split = path_with_split.partition("@")
     if not os.path.isfile(path):
         raise FileNotFoundError(f"Unable to find '{path}'")
+    if split not in ("", "train"):
+        raise ValueError(f'Unknown split "{split}". Should be one of [\'train\'].')
     with open(path, encoding="utf-8") as file:
         text = file.read()
     if path.endswith(".jsonl"):
