@@ -56,37 +56,43 @@ export function withoutRayPrefix(line: string): string {
  * and indented below). Feed lines in order; a block is returned when the first line that is not
  * part of it arrives (or at `flush`).
  */
-export class ConsoleMetricsReader {
-  private step: number | null = null;
-  private lines: string[] = [];
+export interface ConsoleMetricsReader {
+  feed(line: string): LogLine | null;
+  flush(): LogLine | null;
+}
 
-  feed(rawLine: string): LogLine | null {
-    const line = withoutRayPrefix(rawLine.replace(/\r/g, ''));
-    const start = /^Step (\d+)$/.exec(line.trim());
-    if (start) {
-      const finished = this.flush();
-      this.step = Number(start[1]);
-      return finished;
-    }
-    if (this.step !== null && /^\s*[^\s:#][^:]*:(\s.*)?$/.test(line)) {
-      this.lines.push(line);
-      return null;
-    }
-    return this.flush();
-  }
-
-  flush(): LogLine | null {
-    if (this.step === null) return null;
-    const step = this.step;
-    const text = this.lines.join('\n');
-    this.step = null;
-    this.lines = [];
+export function consoleMetricsReader(): ConsoleMetricsReader {
+  let step: number | null = null;
+  let lines: string[] = [];
+  const flush = (): LogLine | null => {
+    if (step === null) return null;
+    const finished = step;
+    const text = lines.join('\n');
+    step = null;
+    lines = [];
     try {
-      return { step, total: null, points: flattenMetrics(parseYaml(text) as unknown, step) };
+      return { step: finished, total: null, points: flattenMetrics(parseYaml(text) as unknown, finished) };
     } catch {
       return null;
     }
-  }
+  };
+  return {
+    feed(rawLine) {
+      const line = withoutRayPrefix(rawLine.replace(/\r/g, ''));
+      const start = /^Step (\d+)$/.exec(line.trim());
+      if (start) {
+        const finished = flush();
+        step = Number(start[1]);
+        return finished;
+      }
+      if (step !== null && /^\s*[^\s:#][^:]*:(\s.*)?$/.test(line)) {
+        lines.push(line);
+        return null;
+      }
+      return flush();
+    },
+    flush,
+  };
 }
 
 /** Progress before the first step: the trainer's own lines, Ray's prefix removed. */

@@ -8,11 +8,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../tests/support/tempDir';
 import { easyR1Defaults, llamaFactoryDefaults, modelBillions } from './defaults';
-import { ConsoleMetricsReader, flattenMetrics, parseEasyR1Output, parseExperimentLogLine, withoutRayPrefix } from './easyr1';
+import { consoleMetricsReader, flattenMetrics, parseEasyR1Output, parseExperimentLogLine, withoutRayPrefix } from './easyr1';
 import { parseLlamaFactoryOutput, parseTrainerLogLine } from './llamafactory';
 import { applyOverrides, shellQuote } from './plan';
 import { descendantsOf } from './processTree';
-import { FileTail } from './tail';
+import { tailFile } from './tail';
 
 describe('LLaMA-Factory trainer_log.jsonl', () => {
   it('reads the classic shape: steps and total, curves only (no percentage or times)', () => {
@@ -64,7 +64,7 @@ describe('EasyR1 experiment_log.jsonl and console', () => {
   });
 
   it("reads the console logger's Step blocks through Ray's line prefixes", () => {
-    const reader = new ConsoleMetricsReader();
+    const reader = consoleMetricsReader();
     const lines = [
       '(Runner pid=4242) Step 3',
       '(Runner pid=4242) actor:',
@@ -134,10 +134,10 @@ describe('defaults', () => {
   });
 });
 
-describe('FileTail', () => {
+describe('tailFile', () => {
   it('returns whole lines only, starts over when the file is truncated, and decodes a character split across reads', () => {
     const path = join(tempDir(), 'log.jsonl');
-    const tail = new FileTail(path);
+    const tail = tailFile(path);
     expect(tail.read()).toEqual([]);
     writeFileSync(path, '{"step": 1}\n{"step": 2');
     expect(tail.read()).toEqual(['{"step": 1}']);
@@ -151,7 +151,7 @@ describe('FileTail', () => {
     expect(tail.read()).toEqual([]);
     appendFileSync(path, snowman.subarray(1));
     expect(tail.read()).toEqual(['☃']);
-    expect(new FileTail(path, { fromEnd: true }).read()).toEqual([]);
+    expect(tailFile(path, { fromEnd: true }).read()).toEqual([]);
   });
 });
 

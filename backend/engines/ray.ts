@@ -2,6 +2,7 @@
 // its status and logs, stop it. What `ray job submit/status/logs/stop` do over HTTP; Frustum
 // talks to it directly so no Ray install is needed on the studio's machine.
 import { object, optional, string, type infer as Infer } from 'zod';
+import { UsageError } from '../../common/errors';
 
 export const RAY_FINAL_STATES = ['STOPPED', 'SUCCEEDED', 'FAILED'] as const;
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -16,17 +17,27 @@ const details = object({
 const logs = object({ logs: string() });
 export type RayJobDetails = Infer<typeof details>;
 
-export class RayJobsClient {
-  readonly base: string;
+export interface RayJobsClient {
+  /** POST /api/jobs/ → the submission id. */
+  submit(job: { entrypoint: string; submissionId: string; envVars?: Record<string, string>; metadata?: Record<string, string> }): Promise<string>;
+  status(submissionId: string): Promise<RayJobDetails>;
+  /** The whole log so far (the API has no offset; the caller keeps what it has read). */
+  logs(submissionId: string): Promise<string>;
+  stop(submissionId: string): Promise<void>;
+}
 
-  constructor(address: string) {
-    const url = new URL(address);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`--ray-address ${address}: give the dashboard's http(s) address, e.g. http://HEAD:8265`);
-    this.base = url.href.replace(/\/+$/, '');
+export function rayJobsClient(address: string): RayJobsClient {
+  let url: URL;
+  try {
+    url = new URL(address);
+  } catch {
+    throw new UsageError(`--ray-address ${address}: not a URL; give the dashboard's address, e.g. http://HEAD:8265`);
   }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--ray-address ${address}: give the dashboard's http(s) address, e.g. http://HEAD:8265`);
+  const base = url.href.replace(/\/+$/, '');
 
-  private async call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
-    const response = await fetch(`${this.base}${path}`, {
+  const call = async (method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> => {
+    const response = await fetch(`${base}${path}`, {
       method,
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -39,31 +50,25 @@ export class RayJobsClient {
     } catch {
       throw new Error(`Ray Jobs API ${method} ${path}: not JSON: ${text.slice(0, 200)}`);
     }
-  }
+  };
+  const jobPath = (submissionId: string) => `/api/jobs/${encodeURIComponent(submissionId)}`;
 
-  /** POST /api/jobs/ → the submission id. */
-  async submit(job: { entrypoint: string; submissionId: string; envVars?: Record<string, string>; metadata?: Record<string, string> }): Promise<string> {
-    const answer = submitted.parse(await this.call('POST', '/api/jobs/', {
-      entrypoint: job.entrypoint,
-      submission_id: job.submissionId,
-      runtime_env: { env_vars: job.envVars ?? {} },
-      metadata: job.metadata ?? {},
-    }));
-    return answer.submission_id;
-  }
-
-  async status(submissionId: string): Promise<RayJobDetails> {
-    return details.parse(await this.call('GET', `/api/jobs/${encodeURIComponent(submissionId)}`));
-  }
-
-  /** The whole log so far (the API has no offset; the caller keeps what it has read). */
-  async logs(submissionId: string): Promise<string> {
-    return logs.parse(await this.call('GET', `/api/jobs/${encodeURIComponent(submissionId)}/logs`)).logs;
-  }
-
-  async stop(submissionId: string): Promise<void> {
-    await this.call('POST', `/api/jobs/${encodeURIComponent(submissionId)}/stop`);
-  }
+  return {
+    async submit(job) {
+      const answer = submitted.parse(await call('POST', '/api/jobs/', {
+        entrypoint: job.entrypoint,
+        submission_id: job.submissionId,
+        runtime_env: { env_vars: job.envVars ?? {} },
+        metadata: job.metadata ?? {},
+      }));
+      return answer.submission_id;
+    },
+    status: async (submissionId) => details.parse(await call('GET', jobPath(submissionId))),
+    logs: async (submissionId) => logs.parse(await call('GET', `${jobPath(submissionId)}/logs`)).logs,
+    async stop(submissionId) {
+      await call('POST', `${jobPath(submissionId)}/stop`);
+    },
+  };
 }
 
 export function isRayFinal(status: string): boolean {

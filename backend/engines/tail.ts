@@ -8,66 +8,68 @@ import { StringDecoder } from 'node:string_decoder';
 
 const CHUNK_BYTES = 1024 * 1024;
 
-export class FileTail {
-  private offset = 0;
-  private partial = '';
-  private inode: number | null = null;
-  /** A character split across two reads is decoded whole. */
-  private decoder = new StringDecoder('utf8');
+export interface FileTail {
+  readonly path: string;
+  /** The complete lines appended since the last call (none when the file is missing). */
+  read(): string[];
+}
 
-  constructor(readonly path: string, options: { fromEnd?: boolean } = {}) {
-    if (options.fromEnd === true) {
-      const size = this.size();
-      if (size !== null) this.offset = size;
-    }
-  }
+/** `fromEnd`: only what is appended from now on (a resumed LLaMA-Factory run appends to a log an earlier job has read). */
+export function tailFile(path: string, options: { fromEnd?: boolean } = {}): FileTail {
+  let offset = 0;
+  let partial = '';
+  let inode: number | null = null;
+  // A character split across two reads is decoded whole.
+  let decoder = new StringDecoder('utf8');
 
-  private size(): number | null {
+  if (options.fromEnd === true) {
     try {
-      const descriptor = openSync(this.path, 'r');
+      const descriptor = openSync(path, 'r');
       try {
         const stats = fstatSync(descriptor);
-        this.inode = stats.ino;
-        return stats.size;
+        inode = stats.ino;
+        offset = stats.size;
       } finally {
         closeSync(descriptor);
       }
     } catch {
-      return null;
+      // not there yet: everything it will hold is new
     }
   }
 
-  /** The complete lines appended since the last call (none when the file is missing). */
-  read(): string[] {
-    let descriptor: number;
-    try {
-      descriptor = openSync(this.path, 'r');
-    } catch {
-      return [];
-    }
-    const lines: string[] = [];
-    try {
-      const stats = fstatSync(descriptor);
-      // Truncated, or replaced by a new file: start over.
-      if (stats.size < this.offset || (this.inode !== null && stats.ino !== this.inode)) {
-        this.offset = 0;
-        this.partial = '';
-        this.decoder = new StringDecoder('utf8');
+  return {
+    path,
+    read() {
+      let descriptor: number;
+      try {
+        descriptor = openSync(path, 'r');
+      } catch {
+        return [];
       }
-      this.inode = stats.ino;
-      const buffer = Buffer.alloc(CHUNK_BYTES);
-      while (this.offset < stats.size) {
-        const count = readSync(descriptor, buffer, 0, Math.min(CHUNK_BYTES, stats.size - this.offset), this.offset);
-        if (count <= 0) break;
-        this.offset += count;
-        this.partial += this.decoder.write(buffer.subarray(0, count));
-        const pieces = this.partial.split('\n');
-        this.partial = pieces.pop() ?? '';
-        for (const piece of pieces) if (piece.trim() !== '') lines.push(piece);
+      const lines: string[] = [];
+      try {
+        const stats = fstatSync(descriptor);
+        // Truncated, or replaced by a new file: start over.
+        if (stats.size < offset || (inode !== null && stats.ino !== inode)) {
+          offset = 0;
+          partial = '';
+          decoder = new StringDecoder('utf8');
+        }
+        inode = stats.ino;
+        const buffer = Buffer.alloc(Math.min(CHUNK_BYTES, Math.max(1, stats.size - offset)));
+        while (offset < stats.size) {
+          const count = readSync(descriptor, buffer, 0, Math.min(buffer.length, stats.size - offset), offset);
+          if (count <= 0) break;
+          offset += count;
+          partial += decoder.write(buffer.subarray(0, count));
+          const pieces = partial.split('\n');
+          partial = pieces.pop() ?? '';
+          for (const piece of pieces) if (piece.trim() !== '') lines.push(piece);
+        }
+      } finally {
+        closeSync(descriptor);
       }
-    } finally {
-      closeSync(descriptor);
-    }
-    return lines;
-  }
+      return lines;
+    },
+  };
 }

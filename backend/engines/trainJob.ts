@@ -15,14 +15,14 @@ import { jobById } from '../../db/jobs';
 import { storeMetricPoints, storeRollouts, type MetricPoint } from '../../db/trainerOutput';
 import type { JobContext } from '../jobs/kinds';
 import { listCheckpoints } from './checkpoints';
-import { ConsoleMetricsReader, EARLIER_LOGS, parseEasyR1Output, parseExperimentLogLine, parseRolloutLine } from './easyr1';
+import { consoleMetricsReader, EARLIER_LOGS, parseEasyR1Output, parseExperimentLogLine, parseRolloutLine } from './easyr1';
 import { choosePython, listGpus } from './environment';
 import { lastLlamaFactoryCheckpoint, parseLlamaFactoryOutput, parseTrainerLogLine, type LogLine, type OutputProgress } from './llamafactory';
 import { planRun } from './plan';
 import { descendantsOf } from './processTree';
-import { isRayFinal, RayJobsClient } from './ray';
+import { isRayFinal, rayJobsClient } from './ray';
 import { readRunDescription, runFolderOf, runNameOf, writeRunDescription, writeRunFolder, type RunDescription } from './runFolder';
-import { FileTail } from './tail';
+import { tailFile } from './tail';
 
 /** How often the trainer's files are read: the charts' latency budget is 250 ms from a line written to a point painted. */
 const POLL_MS = 50;
@@ -62,7 +62,7 @@ export interface TrainResult {
 export async function runTrainJob(params: TrainParams, context: JobContext): Promise<TrainResult> {
   const { run, folder } = await prepareRun(params, context);
   if (params.prepareOnly === true) return resultOf(run, folder, null);
-  const watcher = new TrainerWatcher(run, context, params.resumeOf !== undefined);
+  const watcher = watchTrainer(run, context, params.resumeOf !== undefined);
   const lastStep = run.request.rayAddress !== undefined ? await runOnRay(run, folder, context, watcher) : await runLocally(folder, context, watcher, resumeArguments(run, folder, params));
   return resultOf(readRunDescription(folder) ?? run, folder, lastStep);
 }
@@ -145,76 +145,76 @@ function resumeArguments(run: RunDescription, folder: string, params: TrainParam
   return last === null ? ['overwrite_output_dir=false'] : [`resume_from_checkpoint=${last}`, 'overwrite_output_dir=false'];
 }
 
-/** Turns what the trainer writes and prints into metric points, progress and rollouts. */
-class TrainerWatcher {
-  private readonly metrics: FileTail;
-  private readonly rollouts: FileTail | null;
-  private readonly console = new ConsoleMetricsReader();
-  private readonly output: string[] = [];
-  private total = 0;
-  lastStep: number | null = null;
-
-  constructor(private readonly run: RunDescription, private readonly context: JobContext, isResume: boolean) {
-    // LLaMA-Factory appends to its log on a resume: what is there was stored by the earlier job.
-    this.metrics = new FileTail(run.paths.metricsLog, { fromEnd: isResume && run.engine === 'llamafactory' });
-    this.rollouts = run.paths.rollouts === null ? null : new FileTail(run.paths.rollouts, { fromEnd: isResume });
-  }
-
+interface TrainerWatcher {
   /** Reads the trainer's files: new metric lines and rollouts. */
-  poll(): void {
-    const parse = this.run.engine === 'llamafactory' ? parseTrainerLogLine : parseExperimentLogLine;
-    const lines = this.metrics.read().map(parse).filter((line): line is LogLine => line !== null);
-    this.store(lines);
-    if (this.rollouts === null) return;
-    for (const text of this.rollouts.read()) {
+  poll(): void;
+  /** One line of the trainer's output: into the job's log, and progress before the first step. */
+  outputLine(line: string): void;
+  /** The last reads once the trainer has exited. */
+  finish(): void;
+  /** The end of its output, for a failure's message. */
+  tail(): string;
+  lastStep(): number | null;
+}
+
+/** Turns what the trainer writes and prints into metric points, progress and rollouts. */
+function watchTrainer(run: RunDescription, context: JobContext, isResume: boolean): TrainerWatcher {
+  // A resumed LLaMA-Factory run appends to the log the earlier job read; EasyR1's was moved away (keepEarlierLogs).
+  const metrics = tailFile(run.paths.metricsLog, { fromEnd: isResume && run.engine === 'llamafactory' });
+  const rollouts = run.paths.rollouts === null ? null : tailFile(run.paths.rollouts, { fromEnd: isResume });
+  const parse = run.engine === 'llamafactory' ? parseTrainerLogLine : parseExperimentLogLine;
+  // Only a Ray cluster's log needs the console's blocks (its disk is not ours); locally the file says the same.
+  const consoleBlocks = run.engine === 'easyr1' && run.request.rayAddress !== undefined ? consoleMetricsReader() : null;
+  const output: string[] = [];
+  let total = 0;
+  let lastStep: number | null = null;
+
+  const store = (lines: readonly LogLine[]) => {
+    if (lines.length === 0) return;
+    const points: MetricPoint[] = lines.flatMap((line) => line.points);
+    storeMetricPoints(context.db, context.jobId, points);
+    for (const line of lines) {
+      if (line.total !== null) total = line.total;
+      lastStep = Math.max(lastStep ?? 0, line.step);
+    }
+    const step = lastStep ?? 0;
+    context.progress(step, Math.max(total, step), `step ${step}${total > 0 ? ` of ${total}` : ''}${describePoints(points)}`);
+  };
+
+  const poll = () => {
+    store(metrics.read().map(parse).filter((line): line is LogLine => line !== null));
+    for (const text of rollouts?.read() ?? []) {
       const rollout = parseRolloutLine(text);
       if (rollout === null) continue;
-      storeRollouts(this.context.db, this.context.jobId, rollout.step, rollout.groups.map((group) => ({
+      storeRollouts(context.db, context.jobId, rollout.step, rollout.groups.map((group) => ({
         sampleId: typeof group.sample === 'number' ? group.sample : null,
         groundTruth: String(group.ground_truth ?? ''),
         responses: group.responses,
       })));
     }
-  }
+  };
 
-  private store(lines: readonly LogLine[]): void {
-    if (lines.length === 0) return;
-    const points: MetricPoint[] = lines.flatMap((line) => line.points);
-    storeMetricPoints(this.context.db, this.context.jobId, points);
-    for (const line of lines) {
-      if (line.total !== null) this.total = line.total;
-      this.lastStep = Math.max(this.lastStep ?? 0, line.step);
-    }
-    const step = this.lastStep ?? 0;
-    this.context.progress(step, Math.max(this.total, step), `step ${step}${this.total > 0 ? ` of ${this.total}` : ''}${describePoints(points)}`);
-  }
-
-  /** One line of the trainer's output: into the job's log, and progress before the first step. */
-  outputLine(line: string): void {
-    this.context.log(line);
-    this.output.push(line);
-    if (this.output.length > TAIL_LINES) this.output.shift();
-    if (this.run.engine === 'easyr1') {
-      // Only a Ray cluster's log needs the console's blocks (its disk is not ours); locally the file says the same.
-      const block = this.run.request.rayAddress !== undefined ? this.console.feed(line) : null;
-      if (block !== null) this.store([block]);
-    }
-    const progress: OutputProgress | null = this.run.engine === 'llamafactory' ? parseLlamaFactoryOutput(line) : parseEasyR1Output(line);
-    if (progress === null) return;
-    if (progress.total !== undefined) this.total = progress.total;
-    const step = this.lastStep ?? 0;
-    this.context.progress(step, this.total, progress.message);
-  }
-
-  finish(): void {
-    const block = this.console.flush();
-    if (block !== null) this.store([block]);
-    this.poll();
-  }
-
-  tail(): string {
-    return this.output.join('\n');
-  }
+  return {
+    poll,
+    outputLine(line) {
+      context.log(line);
+      output.push(line);
+      if (output.length > TAIL_LINES) output.shift();
+      const block = consoleBlocks?.feed(line) ?? null;
+      if (block !== null) store([block]);
+      const progress: OutputProgress | null = run.engine === 'llamafactory' ? parseLlamaFactoryOutput(line) : parseEasyR1Output(line);
+      if (progress === null) return;
+      if (progress.total !== undefined) total = progress.total;
+      context.progress(lastStep ?? 0, total, progress.message);
+    },
+    finish() {
+      const block = consoleBlocks?.flush() ?? null;
+      if (block !== null) store([block]);
+      poll();
+    },
+    tail: () => output.join('\n'),
+    lastStep: () => lastStep,
+  };
 }
 
 const SHOWN_KEYS = ['loss', 'eval_loss', 'reward/overall', 'reward/accuracy', 'actor/kl_loss'];
@@ -276,7 +276,7 @@ async function runLocally(folder: string, context: JobContext, watcher: TrainerW
     if (exit.code !== 0) {
       throw new ProjectError(folder, `the trainer ${exit.signal !== null ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`}; its last lines:\n${watcher.tail()}`);
     }
-    return watcher.lastStep;
+    return watcher.lastStep();
   } finally {
     clearInterval(timer);
     context.signal.removeEventListener('abort', stop);
@@ -318,7 +318,7 @@ function isAlive(pid: number): boolean {
 
 async function runOnRay(run: RunDescription, folder: string, context: JobContext, watcher: TrainerWatcher): Promise<number | null> {
   const address = run.request.rayAddress as string;
-  const client = new RayJobsClient(address);
+  const client = rayJobsClient(address);
   // A resume is a new submission (Ray ids are single-use); the run's name says which job it was.
   const submissionId = `${run.runName}-${context.jobId}`;
   const entrypoint = readFileSync(join(folder, 'command.sh'), 'utf8').match(/-- bash -c (.*)$/m)?.[1];
@@ -349,7 +349,7 @@ async function runOnRay(run: RunDescription, folder: string, context: JobContext
         if (details.status !== 'SUCCEEDED') {
           throw new ProjectError(folder, `the Ray job ${id} ended ${details.status}${details.message ? `: ${details.message}` : ''}; its last lines:\n${watcher.tail()}`);
         }
-        return watcher.lastStep;
+        return watcher.lastStep();
       }
       await new Promise<void>((resolve) => {
         const wait = setTimeout(resolve, RAY_POLL_MS);
