@@ -2,7 +2,7 @@
 // fake llamafactory-cli, a fake EasyR1 package and a fake Ray Jobs server, each writing the real
 // engine's files and output): the run folder it writes, the metrics and rollouts it stores, a
 // crash, a resume, a cancel that leaves no process behind, --detach, --dry-run and Ray.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -15,10 +15,9 @@ import { startFakeRayJobsServer } from './fakes/rayJobsServer';
 import { frustum } from './support/cli';
 import { buildStudioProject, copyProject, STUDIO_SAMPLES } from './support/studioProject';
 import { tempDir, track } from './support/tempDir';
+import { HAS_PYTHON_WITH_YAML, PYTHON_SKIP_NOTE } from './support/python';
 
 const FAKES = resolve(__dirname, 'fakes');
-// The fake engines are Python, as the real ones are.
-const hasPython = spawnSync('python3', ['-c', 'import yaml'], { stdio: 'ignore' }).status === 0;
 
 /** The environment in which the fakes are the engines a person would have installed. */
 function fakeEngines(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -66,7 +65,7 @@ function jobsOf(path: string) {
   }
 }
 
-describe.skipIf(!hasPython)('frustum train', () => {
+describe.skipIf(!HAS_PYTHON_WITH_YAML)(`frustum train${PYTHON_SKIP_NOTE}`, () => {
   it('--dry-run prints the run folder it would write, and writes nothing', () => {
     const path = project();
     const result = frustum(['train', path, '--engine', 'llamafactory', '--objective', 'sft', '--dry-run', '--set', 'learning_rate=5e-5'], { env: fakeEngines() });

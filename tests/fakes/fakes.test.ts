@@ -9,21 +9,13 @@ import { stringify } from 'yaml';
 import { camReasonerReward } from '../../common/ota/reward';
 import { detectTrainingEnvironment } from '../../backend/engines/environment';
 import { tempDir } from '../support/tempDir';
+import { HAS_PYTHON_WITH_YAML, PYTHON_SKIP_NOTE } from '../support/python';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const LLAMAFACTORY_DIR = join(ROOT, 'tests/fakes/llamafactory');
 const LLAMAFACTORY_CLI = join(LLAMAFACTORY_DIR, 'llamafactory-cli');
 const EASYR1_PATH = join(ROOT, 'tests/fakes/easyr1');
 const REWARD_PY = join(ROOT, 'backend/engines/easyr1/reward.py');
-
-function hasPythonWithYaml(): boolean {
-  try {
-    execFileSync('python3', ['-c', 'import yaml'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 interface Result {
   code: number | null;
@@ -58,8 +50,8 @@ const readJsonLines = (path: string): Array<Record<string, unknown>> =>
   readFileSync(path, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
 const sortedEntries = (path: string): string[] => readdirSync(path).sort();
 
-const python = hasPythonWithYaml();
-const suffix = python ? '' : ' (skipped: python3 with PyYAML is not available)';
+const python = HAS_PYTHON_WITH_YAML;
+const suffix = PYTHON_SKIP_NOTE;
 
 // ---------------------------------------------------------------------------------------------
 // LLaMA-Factory

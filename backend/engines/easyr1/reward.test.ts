@@ -1,23 +1,15 @@
 // reward.py is what EasyR1 runs in training; common/ota/reward.ts is what the studio shows. They
 // must agree to the bit, so these tests run the Python file under python3 and compare.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import cases from '../../../tests/reference/ota-cases.json';
+import { HAS_PYTHON_WITH_YAML, PYTHON_SKIP_NOTE } from '../../../tests/support/python';
 import { tempDir } from '../../../tests/support/tempDir';
 import { camReasonerReward, type RewardScores } from '../../../common/ota/reward';
 
 const REWARD_PY = join(import.meta.dirname, 'reward.py');
-
-function hasPython(): boolean {
-  try {
-    execFileSync('which', ['python3'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 // Loads reward.py the way EasyR1's AutoRewardManager does, once, then makes each call in order
 // (module state — the rollout step counter — carries over between calls, as in one Ray actor).
@@ -99,8 +91,8 @@ const chain = (answer: string): string =>
   `<observation>The background drifts right.</observation><think>Uniform drift: a pan left.</think><answer>${answer}</answer>`;
 const frustumTruth = (answer: string, sample: number, split: 'train' | 'val'): string => JSON.stringify({ answer, sample, split });
 
-const python = hasPython();
-const suffix = python ? '' : ' (skipped: python3 is not on PATH)';
+const python = HAS_PYTHON_WITH_YAML;
+const suffix = PYTHON_SKIP_NOTE;
 
 describe.skipIf(!python)(`reward.py scores like camReasonerReward${suffix}`, () => {
   it('declares itself a batch reward', () => {

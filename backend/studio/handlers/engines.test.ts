@@ -2,7 +2,6 @@
 // (tests/fakes/) standing in for LLaMA-Factory and EasyR1: the preview is what the job writes,
 // a started run's metrics arrive as events and through training.metrics, rollouts come back
 // grouped with their prompt, clip and contradictions, and a resume's history joins its own.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,9 +12,9 @@ import { buildStudioProject, copyProject, STUDIO_SAMPLES } from '../../../tests/
 import { tempDir } from '../../../tests/support/tempDir';
 import { createInProcessClient } from '../inProcessClient';
 import { openStudio, type Studio } from '../studio';
+import { HAS_PYTHON_WITH_YAML, PYTHON_SKIP_NOTE } from '../../../tests/support/python';
 
 const FAKES = resolve(__dirname, '..', '..', '..', 'tests', 'fakes');
-const hasPython = spawnSync('python3', ['-c', 'import yaml'], { stdio: 'ignore' }).status === 0;
 const mediaUrls = { video: (id: number) => `test://clip/${id}`, frameTemplate: (id: number) => `test://clip/${id}/{index}`, filmstrip: (id: number) => `test://clip/${id}/strip` };
 
 let fixture = '';
@@ -49,7 +48,7 @@ function open(): { client: ApiClient; events: Array<{ event: string; payload: un
   return { client: createInProcessClient(studio), events };
 }
 
-describe.skipIf(!hasPython)('training in the studio', () => {
+describe.skipIf(!HAS_PYTHON_WITH_YAML)(`training in the studio${PYTHON_SKIP_NOTE}`, () => {
   it('previews exactly what the job then writes', async () => {
     const { client } = open();
     const request = { engine: 'llamafactory' as const, objective: 'sft' as const, sets: [{ key: 'num_train_epochs', value: '1' }] };
