@@ -105,7 +105,8 @@ async function main(): Promise<void> {
     env: { ...process.env, PATH: `${FAKE_LLAMAFACTORY}${delimiter}${process.env['PATH'] ?? ''}`, FAKE_LLAMAFACTORY_STEP_SECONDS: '3600' },
   })) as { jobId: number };
   const server = await serveStudio(project);
-  const { browser, page } = await openStudioPage([], { width: 1440, height: 900 });
+  const pageErrors: string[] = [];
+  const { browser, page } = await openStudioPage(pageErrors, { width: 1440, height: 900 });
   try {
     const url = new URL(server.url);
     url.searchParams.set('bench', '1');
@@ -154,6 +155,30 @@ async function main(): Promise<void> {
       return panels.has('loss') && panels.has('lr') && panels.has('grad_norm') ? Math.max(...paints.map((paint) => paint.paintedAt)) - performance.timeOrigin : null;
     }, BIG, { timeout: 120_000, polling: 'raf' });
     const openMs = (await opened.jsonValue()) as number;
+    // Baseline: the same training.metrics call as a bare WebSocket round trip from the page (server, wire, JSON.parse).
+    const bare = await page.evaluate(async (jobId) => {
+      const token = new URLSearchParams(location.search).get('token');
+      const socket = new WebSocket(`ws://${location.host}/api/ws?token=${token}`);
+      await new Promise((done) => socket.addEventListener('open', done, { once: true }));
+      const times: number[] = [];
+      for (let round = 0; round < 3; round++) {
+        const id = 9000 + round;
+        const started = performance.now();
+        await new Promise<void>((done) => {
+          const onMessage = (event: MessageEvent) => {
+            const frame = JSON.parse(String(event.data)) as { id?: number };
+            if (frame.id !== id) return;
+            socket.removeEventListener('message', onMessage);
+            done();
+          };
+          socket.addEventListener('message', onMessage);
+          socket.send(JSON.stringify({ type: 'call', id, method: 'training.metrics', request: { jobId } }));
+        });
+        times.push(performance.now() - started);
+      }
+      socket.close();
+      return times.sort((left, right) => left - right)[1] as number;
+    }, started.jobId);
 
     // Interactions, timed in the page from the input event to the end of the next frame.
     const interaction = await page.evaluate(async () => {
@@ -195,7 +220,7 @@ async function main(): Promise<void> {
     rows.push({
       ok: true,
       name: `${BIG.toLocaleString('en-US')} points per series (loss, lr, grad_norm, epoch): open the run in a fresh page → every chart painted`,
-      detail: `${ms(openMs)} from navigation (app start, training.metrics of ${(4 * BIG).toLocaleString('en-US')} points, merge, draw)   · the 100k lines appended at once reached the open chart in ${ms(bulkPainted - bulkAt)}`,
+      detail: `${ms(openMs)} from navigation (app start, training.metrics of ${(4 * BIG).toLocaleString('en-US')} points, merge, draw)   vs the bare training.metrics round trip ${ms(bare)} (median of 3)\n     the ${BIG.toLocaleString('en-US')} lines appended at once reached the open chart in ${ms(bulkPainted - bulkAt)} (the job's tailer and SQLite, the supervisor's events)`,
       target: '(no target: reported)',
     });
     rows.push({
@@ -210,6 +235,11 @@ async function main(): Promise<void> {
       detail: `p50 ${ms(big.p50)} · p95 ${ms(big.p95)} · max ${ms(big.max)}`,
       target: 'target p95 ≤ 250 ms',
     });
+  } catch (error) {
+    if (pageErrors.length > 0) process.stderr.write(`bench/trainChart: the page said:\n${pageErrors.join('\n')}\n`);
+    const paints = await page.evaluate(() => JSON.stringify(window.__frustumBench?.metricPaints.slice(-4))).catch(() => '?');
+    process.stderr.write(`bench/trainChart: the last paints: ${paints}\n`);
+    throw error;
   } finally {
     await browser.close();
     await server.stop();

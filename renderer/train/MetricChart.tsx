@@ -10,7 +10,7 @@
 import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import { formatMetric, formatStep } from './format';
-import type { PlotData } from './plotData';
+import { decimate, indexAtOrAfter, nearestIndex, type PlotData } from './plotData';
 
 export interface ChartLine {
   label: string;
@@ -19,6 +19,8 @@ export interface ChartLine {
   dash?: number[];
   /** A faint raw line under a smoothed one: drawn, but not in the legend. */
   isFaint?: boolean;
+  /** A smoothed curve (not logged values: no dots on it). */
+  isSmoothed?: boolean;
 }
 
 /** Where a chart's data comes from: read now, and hear when it changed (once per frame at most). */
@@ -53,6 +55,13 @@ export function createZoomBus(): ZoomBus {
 const STEP_INCREMENTS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10_000, 20_000, 25_000, 50_000, 100_000, 200_000, 500_000, 1_000_000];
 /** Lines with fewer points than this get dots (eval_loss every 500 steps is a handful of points). */
 const SPARSE_POINTS = 150;
+
+/** The y axis as wide as its longest label (1e-4 and 0.0025 need more room than 0.5). */
+function axisWidth(_plot: uPlot, values: string[] | null): number {
+  // uPlot's axis font is 12px: about 7 px a character, plus the ticks and the gap.
+  const longest = (values ?? []).reduce((width, value) => Math.max(width, value.length), 3);
+  return Math.ceil(longest * 7.2) + 20;
+}
 
 export interface MetricChartProps {
   testId: string;
@@ -90,6 +99,19 @@ function lastValue(column: ArrayLike<number | null> | undefined): { value: numbe
   return { value: null, index: -1 };
 }
 
+/** A line's value at `index`, or at the nearest step where it has one (eval_loss is logged now and then). */
+function valueNear(column: ArrayLike<number | null> | undefined, index: number): number | null {
+  if (!column) return null;
+  for (let distance = 0; distance < column.length; distance++) {
+    const before = column[index - distance];
+    if (before !== null && before !== undefined) return before;
+    const after = column[index + distance];
+    if (after !== null && after !== undefined) return after;
+    if (index - distance < 0 && index + distance >= column.length) break;
+  }
+  return null;
+}
+
 export function MetricChart({ testId, lines, source, isLog, height = 168, syncKey, zoom, onPick, pickHint, onPainted, emptyText = 'no points yet' }: MetricChartProps) {
   const hostRef = useRef<HTMLDivElement>(null);
   const legendRef = useRef<HTMLDivElement>(null);
@@ -107,35 +129,58 @@ export function MetricChart({ testId, lines, source, isLog, height = 168, syncKe
     const host = hostRef.current;
     if (!host) return;
     const chartLines = JSON.parse(linesKey) as ChartLine[];
-    let data = source.getData();
-    let counts = data.counts;
+    /** Every point, as the source has them: the legend and a pick read these, the canvas a reduction of them. */
+    let full = source.getData();
+    /** The steps shown when zoomed (shared through the bus), else null: all of them. */
+    let range = zoom?.range ?? null;
     const styles = getComputedStyle(document.documentElement);
     const axisStroke = styles.getPropertyValue('--text-muted').trim() || '#888';
     const grid = { stroke: 'rgba(128,128,128,0.14)', width: 1 };
-    // The zoom the person chose survives new points; without one, each setData fits all of them.
-    let isZoomed = zoom?.range != null;
     // The point count goes on the element for tests and the benchmark; React hears only of "some now".
     const countPoints = () => {
-      if (rootRef.current) rootRef.current.dataset['points'] = String(data.xs.length);
-      setHasPoints(data.xs.length > 0);
+      if (rootRef.current) rootRef.current.dataset['points'] = String(full.xs.length);
+      setHasPoints(full.xs.length > 0);
     };
 
     const legendValues = () => legendRef.current?.querySelectorAll<HTMLElement>('[data-line]') ?? [];
-    const showValues = (plot: uPlot, index: number | null | undefined) => {
-      const isHover = index !== null && index !== undefined && index >= 0;
-      const xs = plot.data[0] as ArrayLike<number>;
-      let shownStep: number | null = null;
+    /** The legend at the step under the pointer (`left`, CSS px in the plot), or each line's newest value. */
+    const showValues = (plot: uPlot, left: number | null) => {
+      const xs = full.xs;
+      const at = left === null ? -1 : nearestIndex(xs, plot.posToVal(left, 'x'));
       for (const element of legendValues()) {
-        const line = Number(element.dataset['line']);
-        const column = plot.data[line + 1] as ArrayLike<number | null> | undefined;
-        let at = -1;
-        if (isHover) at = plot.cursor.idxs?.[line + 1] ?? index;
-        else at = lastValue(column).index;
-        const value = at >= 0 && column ? column[at] : null;
-        element.textContent = formatMetric(value);
-        if (shownStep === null && at >= 0) shownStep = xs[at] ?? null;
+        const column = full.ys[Number(element.dataset['line'])];
+        element.textContent = formatMetric(at >= 0 ? valueNear(column, at) : lastValue(column).value);
       }
-      if (stepRef.current) stepRef.current.textContent = `${isHover ? 'step' : 'latest'} ${formatStep(isHover ? xs[index] : shownStep)}`;
+      if (stepRef.current) stepRef.current.textContent = at >= 0 ? `step ${formatStep(xs[at])}` : `latest ${formatStep(xs[xs.length - 1])}`;
+    };
+
+    let plot: uPlot | null = null;
+    /** What the canvas gets: the range shown, one column of points per pixel (./plotData.ts decimate). */
+    const shown = (): PlotData => {
+      const xs = full.xs;
+      let from = 0;
+      let to = xs.length;
+      if (range) {
+        // One point beyond each edge, so that the lines run off the plot instead of stopping short.
+        from = Math.max(0, indexAtOrAfter(xs, range.min) - 1);
+        to = Math.min(xs.length, indexAtOrAfter(xs, range.max) + 1);
+      }
+      const pixels = plot ? plot.bbox.width / devicePixelRatio : host.clientWidth;
+      return decimate(full, from, to, Math.max(64, Math.round(pixels)));
+    };
+    const toAligned = (plotData: PlotData): uPlot.AlignedData => [plotData.xs, ...plotData.ys];
+    const draw = () => {
+      if (!plot) return;
+      const target = plot;
+      const data = shown();
+      target.batch(() => {
+        target.setData(toAligned(data), range === null);
+        if (range) target.setScale('x', range);
+      });
+    };
+    const zoomTo = (next: { min: number; max: number } | null) => {
+      range = next;
+      draw();
     };
 
     const options: uPlot.Options = {
@@ -144,7 +189,7 @@ export function MetricChart({ testId, lines, source, isLog, height = 168, syncKe
       scales: { x: { time: false }, y: isLog ? { distr: 3 } : {} },
       axes: [
         { stroke: axisStroke, grid, ticks: grid, size: 26, incrs: STEP_INCREMENTS, values: (_plot, splits) => splits.map((value) => formatStep(value)) },
-        { stroke: axisStroke, grid, ticks: grid, size: 52, values: (_plot, splits) => splits.map((value) => formatMetric(value)) },
+        { stroke: axisStroke, grid, ticks: grid, size: axisWidth, values: (_plot, splits) => splits.map((value) => formatMetric(value)) },
       ],
       series: [
         { label: 'step' },
@@ -154,54 +199,59 @@ export function MetricChart({ testId, lines, source, isLog, height = 168, syncKe
           width: line.width,
           ...(line.dash ? { dash: line.dash } : {}),
           spanGaps: true,
-          points: { show: line.isFaint ? false : () => (counts[index] ?? 0) < SPARSE_POINTS, size: 5 },
+          // Dots mark logged points where there are few: on the raw values, never on a smoothed curve.
+          points: { show: line.isSmoothed ? false : () => (full.counts[index] ?? 0) < SPARSE_POINTS, size: line.isFaint ? 4 : 5, fill: line.stroke, stroke: line.stroke },
         })),
       ],
       cursor: {
-        drag: { x: true, y: false, setScale: true },
+        // The selection is ours to apply (the canvas holds a reduction of the range shown).
+        drag: { x: true, y: false, setScale: false },
         hover: { skip: [null, undefined] },
         ...(syncKey ? { sync: { key: syncKey, setSeries: false } } : {}),
         points: { size: 6 },
+        // uPlot's double-click would fit the reduced data shown; ours shows every step.
+        bind: { dblclick: () => null },
       },
       legend: { show: false },
       hooks: {
-        setCursor: [(plot) => showValues(plot, plot.cursor.idx)],
-        setSelect: [(plot) => {
-          if (plot.select.width <= 2) return;
-          isZoomed = true;
-          const range = { min: plot.posToVal(plot.select.left, 'x'), max: plot.posToVal(plot.select.left + plot.select.width, 'x') };
-          zoom?.set(range, plot);
+        setCursor: [(target) => {
+          const left = target.cursor.left;
+          showValues(target, left === undefined || left < 0 ? null : left);
+        }],
+        setSelect: [(target) => {
+          const select = target.select;
+          if (select.width <= 2) return;
+          const next = { min: target.posToVal(select.left, 'x'), max: target.posToVal(select.left + select.width, 'x') };
+          target.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+          zoomTo(next);
+          zoom?.set(next, target);
         }],
       },
     };
-    const toAligned = (plotData: PlotData): uPlot.AlignedData => [plotData.xs, ...plotData.ys];
-    const plot = new uPlot(options, toAligned(data), host);
-    if (isZoomed && zoom?.range) plot.setScale('x', zoom.range);
-    showValues(plot, null);
+    plot = new uPlot(options, toAligned(shown()), host);
+    const created = plot;
+    if (range) draw();
+    showValues(created, null);
     countPoints();
 
     const paintedSoon = () => {
       const painted = onPaintedRef.current;
       if (painted) {
-        const shown = data;
-        requestAnimationFrame(() => painted(shown));
+        const data = full;
+        requestAnimationFrame(() => painted(data));
       }
     };
     paintedSoon();
     const offSource = source.subscribe(() => {
-      data = source.getData();
-      counts = data.counts;
-      plot.setData(toAligned(data), !isZoomed);
-      if (isZoomed && zoom?.range) plot.setScale('x', zoom.range);
-      if (plot.cursor.idx === null || plot.cursor.idx === undefined || (plot.cursor.left ?? -1) < 0) showValues(plot, null);
+      full = source.getData();
+      draw();
+      const left = created.cursor.left;
+      if (left === undefined || left < 0) showValues(created, null);
       countPoints();
       paintedSoon();
     });
-    const offZoom = zoom?.subscribe((range, origin) => {
-      if (origin === plot) return;
-      isZoomed = range !== null;
-      if (range) plot.setScale('x', range);
-      else plot.setData(toAligned(data), true);
+    const offZoom = zoom?.subscribe((next, origin) => {
+      if (origin !== created) zoomTo(next);
     });
 
     let downX = 0;
@@ -210,32 +260,33 @@ export function MetricChart({ testId, lines, source, isLog, height = 168, syncKe
     };
     const onUp = (event: MouseEvent) => {
       const pick = onPickRef.current;
-      if (!pick || Math.abs(event.clientX - downX) > 3) return;
-      const index = plot.cursor.idx;
-      const xs = plot.data[0] as ArrayLike<number>;
-      if (index === null || index === undefined || index < 0 || index >= xs.length) return;
-      pick(xs[index] as number);
+      const left = created.cursor.left;
+      if (!pick || Math.abs(event.clientX - downX) > 3 || left === undefined || left < 0) return;
+      const index = nearestIndex(full.xs, created.posToVal(left, 'x'));
+      if (index >= 0) pick(full.xs[index] as number);
     };
     const onDouble = () => {
-      isZoomed = false;
-      plot.setData(toAligned(data), true);
-      zoom?.set(null, plot);
+      zoomTo(null);
+      zoom?.set(null, created);
     };
-    plot.over.addEventListener('mousedown', onDown);
-    plot.over.addEventListener('mouseup', onUp);
-    plot.over.addEventListener('dblclick', onDouble);
-    const onLeave = () => showValues(plot, null);
-    plot.over.addEventListener('mouseleave', onLeave);
+    created.over.addEventListener('mousedown', onDown);
+    created.over.addEventListener('mouseup', onUp);
+    created.over.addEventListener('dblclick', onDouble);
+    const onLeave = () => showValues(created, null);
+    created.over.addEventListener('mouseleave', onLeave);
     const observer = new ResizeObserver(() => {
       const width = Math.max(240, host.clientWidth);
-      if (width !== plot.width) plot.setSize({ width, height });
+      if (width === created.width) return;
+      created.setSize({ width, height });
+      // A column of points per pixel: as many columns as the new width.
+      draw();
     });
     observer.observe(host);
     return () => {
       observer.disconnect();
       offSource();
       offZoom?.();
-      plot.destroy();
+      created.destroy();
     };
   }, [linesKey, source, isLog, height, syncKey, zoom, theme]);
 

@@ -19,6 +19,12 @@ const ENGINES: Array<{ engine: Engine; label: string; hint: string }> = [
   { engine: 'easyr1', label: 'EasyR1 · GRPO', hint: 'reinforcement learning on the RL records with CamReasoner\'s reward' },
 ];
 
+/** The line of command.sh that starts the trainer (the script's comments and settings are in its tab). */
+function commandLine(command: string): string {
+  const lines = command.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'));
+  return lines.find((line) => line.startsWith('exec ')) ?? lines.at(-1) ?? command;
+}
+
 export function NewRunForm({ gpuCount, onStarted, onCancel }: { gpuCount: number; onStarted: (job: Job) => void; onCancel: () => void }) {
   const client = useClient();
   const [form, setForm] = useState<TrainForm>(EMPTY_FORM);
@@ -272,7 +278,7 @@ export function NewRunForm({ gpuCount, onStarted, onCancel }: { gpuCount: number
             {plan.notes.length > 0 && (
               <ul className="preview-notes" data-testid="train-preview-notes">{plan.notes.map((note) => <li key={note}>{note}</li>)}</ul>
             )}
-            <div className="preview-command"><span className="field-label">command</span><code>{plan.command}</code></div>
+            <div className="preview-command" title={plan.command}><span className="field-label">runs</span><code>{commandLine(plan.command)}</code></div>
             <div className="file-tabs" role="tablist" aria-label="Files the run writes">
               {files.map((item) => (
                 <button

@@ -15,8 +15,12 @@ import { advantageTone, byAdvantage, nearestStep, responsePieces, summarizeGroup
 
 type Rollouts = MethodResponse<'training.rollouts'>;
 
-export function RolloutInspector({ jobId, step: wantedStep, onClose, onOpenSample }: {
+const LIVE_REFRESH_MS = 3000;
+
+export function RolloutInspector({ jobId, step: wantedStep, isLive, onClose, onOpenSample }: {
   jobId: number;
+  /** The job still runs: rollouts keep coming. */
+  isLive: boolean;
   /** The step clicked on the reward chart; the nearest step with rollouts is shown. */
   step: number | null;
   onClose: () => void;
@@ -33,6 +37,16 @@ export function RolloutInspector({ jobId, step: wantedStep, onClose, onOpenSampl
 
   useEffect(() => setStep(wantedStep), [wantedStep]);
 
+  // While the run goes on, the steps are asked for again now and then: new ones join the picker,
+  // and a step asked for before it had rollouts fills in.
+  const [refresh, setRefresh] = useState(0);
+  useEffect(() => {
+    if (!isLive) return;
+    const timer = setInterval(() => setRefresh((value) => value + 1), LIVE_REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [isLive]);
+
+  const shownStepRef = useRef<number | null>(null);
   useEffect(() => {
     let isCurrent = true;
     setLoading(true);
@@ -52,7 +66,9 @@ export function RolloutInspector({ jobId, step: wantedStep, onClose, onOpenSampl
         setAnswer(result);
         setError(null);
         setLoading(false);
-        setGroupIndex(0);
+        // A refresh of the same step keeps the group the person is reading.
+        if (result.step !== shownStepRef.current) setGroupIndex(0);
+        shownStepRef.current = result.step;
       },
       (reason: unknown) => {
         if (!isCurrent) return;
@@ -63,7 +79,7 @@ export function RolloutInspector({ jobId, step: wantedStep, onClose, onOpenSampl
     return () => {
       isCurrent = false;
     };
-  }, [client, jobId, step]);
+  }, [client, jobId, step, refresh]);
 
   const steps = answer?.steps ?? [];
   const shownStep = answer?.step ?? null;
@@ -77,7 +93,10 @@ export function RolloutInspector({ jobId, step: wantedStep, onClose, onOpenSampl
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (isTextTarget(event.target) || event.altKey || event.ctrlKey || event.metaKey) return;
+      if (isTextTarget(event.target) || event.altKey || event.ctrlKey || event.metaKey || event.defaultPrevented) return;
+      // A slider or a select keeps its own arrows (the smoothing slider, the step menu).
+      const tag = (event.target as HTMLElement | null)?.tagName;
+      if ((tag === 'INPUT' || tag === 'SELECT') && event.key !== 'Escape') return;
       let isHandled = true;
       if (event.key === 'Escape') onClose();
       else if (event.key === 'ArrowLeft' || event.key === '[') goStep(-1);
@@ -93,6 +112,16 @@ export function RolloutInspector({ jobId, step: wantedStep, onClose, onOpenSampl
     addEventListener('keydown', onKey);
     return () => removeEventListener('keydown', onKey);
   });
+
+  // ↑ / ↓ carry the focus to the group they choose, and keep it in view.
+  const groupsRef = useRef<HTMLOListElement>(null);
+  useEffect(() => {
+    const list = groupsRef.current;
+    if (!list?.contains(document.activeElement)) return;
+    const row = list.querySelectorAll<HTMLElement>('[role="option"]')[groupIndex];
+    row?.focus();
+    row?.scrollIntoView({ block: 'nearest' });
+  }, [groupIndex]);
 
   const summaries = useMemo(() => groups.map((item) => summarizeGroup(item)), [groups]);
   return (
@@ -111,7 +140,7 @@ export function RolloutInspector({ jobId, step: wantedStep, onClose, onOpenSampl
         </select>
         <button onClick={() => goStep(1)} disabled={position < 0 || position >= steps.length - 1} title="Next step with rollouts (→ or ])" aria-label="Next step">▶</button>
         <span className="muted">{steps.length > 0 ? `${position + 1} of ${steps.length} steps with rollouts` : ''}</span>
-        {isLoading && <span className="muted">loading…</span>}
+        {isLoading && (answer === null || (step !== null && step !== answer.step)) && <span className="muted">loading…</span>}
         <span className="spacer" />
         <button className="icon" onClick={onClose} title="Close (Esc)" aria-label="Close rollouts">✕</button>
       </header>
@@ -121,7 +150,7 @@ export function RolloutInspector({ jobId, step: wantedStep, onClose, onOpenSampl
       )}
       {groups.length > 0 && (
         <div className="rollout-body">
-          <ol className="rollout-groups" role="listbox" aria-label="Groups">
+          <ol className="rollout-groups" role="listbox" aria-label="Groups" ref={groupsRef}>
             {groups.map((item, index) => {
               const summary = summaries[index];
               return (

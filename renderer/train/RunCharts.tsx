@@ -117,7 +117,7 @@ function planLines(hub: MetricsHub, keys: readonly string[], runs: readonly Char
       const label = isCompare ? `${run.label} ${key}` : key;
       const style = dash ? { dash } : {};
       if (isSmoothed) lines.push({ label, stroke: faint(colour), width: 1, isFaint: true, ...style });
-      lines.push({ label, stroke: colour, width: isSmoothed ? 1.75 : 1.5, ...style });
+      lines.push({ label, stroke: colour, width: isSmoothed ? 1.75 : 1.5, ...(isSmoothed ? { isSmoothed: true } : {}), ...style });
     });
   }
   return { planned, lines };

@@ -137,7 +137,7 @@ export function RunDetail({ run, job, runs, compared, hub, settings, onSettings,
           )}
         </div>
         {rolloutStep !== undefined && (
-          <RolloutInspector key={run.jobId} jobId={run.jobId} step={rolloutStep} onClose={() => onRolloutStep(undefined)} onOpenSample={onOpenSample} />
+          <RolloutInspector key={run.jobId} jobId={run.jobId} step={rolloutStep} isLive={isOpen} onClose={() => onRolloutStep(undefined)} onOpenSample={onOpenSample} />
         )}
       </div>
     </div>

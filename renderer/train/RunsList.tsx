@@ -11,6 +11,14 @@ export interface RunItem {
   job: Job | undefined;
 }
 
+/** "14:02" today, "Dec 6" before: the list's time column stays narrow. */
+function shortTime(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '';
+  const isToday = date.toDateString() === new Date().toDateString();
+  return isToday ? date.toTimeString().slice(0, 5) : date.toLocaleDateString('en-US', { month: 'short', day: 'numeric' });
+}
+
 export function isOpenJob(job: Job | undefined): boolean {
   return job?.state === 'queued' || job?.state === 'running';
 }
@@ -85,7 +93,7 @@ export function RunsList({ items, selectedId, compared, colours, onSelect, onTog
               <span className="run-kind">{ENGINE_LABELS[run.engine]} {OBJECTIVE_LABELS[run.objective]}</span>
               <span className="run-model muted" title={run.model}>{shortModel(run.model)}</span>
               <span className="spacer" />
-              {job && <span className="muted run-time">{(job.startedAt ?? job.createdAt).slice(5, 16).replace('T', ' ')}</span>}
+              {job && <span className="muted run-time" title={job.startedAt ?? job.createdAt}>{shortTime(job.startedAt ?? job.createdAt)}</span>}
             </div>
             {isOpenJob(job) && job && (
               <div className="run-progress">

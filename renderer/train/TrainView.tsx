@@ -8,7 +8,7 @@ import { useClient, useQuery } from '../app/api';
 import { JobRow } from '../app/JobsMenu';
 import { DEFAULT_SORT, type Route } from '../app/route';
 import { isTextTarget } from '../app/shortcuts';
-import { createMetricsHub } from './metricsHub';
+import { createMetricsHub, type MetricsHub } from './metricsHub';
 import { NewRunForm } from './NewRunForm';
 import { RUN_COLOURS, type ChartRun } from './RunCharts';
 import { RunDetail, type ChartSettings } from './RunDetail';
@@ -18,6 +18,9 @@ import { clampWeight } from './smoothing';
 const SETTINGS_KEY = 'frustum.train.charts';
 /** A training job's progress lands a checkpoint now and then: the runs' lineage is read again at most this often. */
 const RUNS_REFRESH_MS = 3000;
+
+/** The run shown and the runs compared, kept while the studio is open: a look at Review and back finds them again. */
+const remembered: { selectedId: number | null; compareOrder: number[] } = { selectedId: null, compareOrder: [] };
 
 function loadSettings(): ChartSettings {
   try {
@@ -34,8 +37,13 @@ function loadSettings(): ChartSettings {
 
 export function TrainView({ route, setRoute }: { route: Route; setRoute: (route: Route) => void }) {
   const client = useClient();
-  const hub = useMemo(() => createMetricsHub(client), [client]);
-  useEffect(() => () => hub.dispose(), [hub]);
+  // One hub for the view's life: it follows the runs shown, and lets go of its event listener when the view goes.
+  const [hub, setHub] = useState<MetricsHub | null>(null);
+  useEffect(() => {
+    const created = createMetricsHub(client);
+    setHub(created);
+    return () => created.dispose();
+  }, [client]);
 
   // The host keeps its last look a minute; "look again" asks it to probe anew (something was just installed).
   const [hasAskedAgain, setAskedAgain] = useState(false);
@@ -89,9 +97,13 @@ export function TrainView({ route, setRoute }: { route: Route; setRoute: (route:
     });
   }, [runs, jobs.data, live]);
 
-  const [selectedId, setSelectedId] = useState<number | null>(null);
+  const [selectedId, setSelectedId] = useState<number | null>(remembered.selectedId);
   const [isFormOpen, setFormOpen] = useState(false);
-  const [compareOrder, setCompareOrder] = useState<number[]>([]);
+  const [compareOrder, setCompareOrder] = useState<number[]>(remembered.compareOrder);
+  useEffect(() => {
+    remembered.selectedId = selectedId;
+    remembered.compareOrder = compareOrder;
+  }, [selectedId, compareOrder]);
   const [settings, setSettings] = useState<ChartSettings>(loadSettings);
   const [rolloutStep, setRolloutStep] = useState<number | null | undefined>(undefined);
   const changeSettings = useCallback((patch: Partial<ChartSettings>) => {
@@ -106,15 +118,17 @@ export function TrainView({ route, setRoute }: { route: Route; setRoute: (route:
     });
   }, []);
 
-  // First visit: the newest run, or the form when there is none.
+  // On the first answer: the run shown when the view was last open, else the newest, else the form.
   const hasChosen = useRef(false);
   useEffect(() => {
     if (hasChosen.current || !runsQuery.data) return;
     hasChosen.current = true;
-    const newest = runsQuery.data.runs[0];
+    const { runs: listed } = runsQuery.data;
+    if (selectedId !== null && listed.some((run) => run.jobId === selectedId)) return;
+    const newest = listed[0];
     if (newest) setSelectedId(newest.jobId);
     else setFormOpen(true);
-  }, [runsQuery.data]);
+  }, [runsQuery.data, selectedId]);
 
   const select = useCallback((jobId: number) => {
     setSelectedId((current) => {
@@ -207,7 +221,7 @@ export function TrainView({ route, setRoute }: { route: Route; setRoute: (route:
       <section className="train-main">
         {isFormOpen ? (
           <NewRunForm gpuCount={gpuCount} onStarted={started} onCancel={() => setFormOpen(false)} />
-        ) : selected ? (
+        ) : selected && hub ? (
           <RunDetail
             key={selected.run.jobId}
             run={selected.run}

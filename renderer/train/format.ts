@@ -6,7 +6,8 @@ export function formatMetric(value: number | null | undefined): string {
   if (!Number.isFinite(value)) return value > 0 ? '∞' : '−∞';
   if (value === 0) return '0';
   const magnitude = Math.abs(value);
-  if (magnitude < 1e-3 || magnitude >= 1e6) return value.toExponential(2).replace('e+', 'e');
+  // Three significant digits at most, and no trailing zeros: 1e-4, 2.5e-5, 3.09e-6.
+  if (magnitude < 1e-3 || magnitude >= 1e6) return Number(value.toPrecision(3)).toExponential().replace('e+', 'e');
   if (Number.isInteger(value)) return String(value);
   return String(Number(value.toPrecision(4)));
 }

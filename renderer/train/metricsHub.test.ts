@@ -10,7 +10,14 @@ type MetricsAnswer = MethodResponse<'training.metrics'>;
 function fakeClient() {
   const calls: Array<{ request: MetricsRequest; answer: (value: MetricsAnswer) => void }> = [];
   let listener: ((payload: EventPayload<'training.metrics'>) => void) | null = null;
+  let connection: ((state: 'connecting' | 'open' | 'closed') => void) | null = null;
   const client = {
+    onConnection: (next: typeof connection) => {
+      connection = next;
+      return () => {
+        connection = null;
+      };
+    },
     call: (method: string, request: MetricsRequest) => {
       if (method !== 'training.metrics') throw new Error(`unexpected ${method}`);
       return new Promise<MetricsAnswer>((resolve) => calls.push({ request, answer: resolve }));
@@ -22,7 +29,7 @@ function fakeClient() {
       };
     },
   } as unknown as ApiClient;
-  return { client, calls, send: (payload: EventPayload<'training.metrics'>) => listener?.(payload) };
+  return { client, calls, send: (payload: EventPayload<'training.metrics'>) => listener?.(payload), connect: (state: 'connecting' | 'open' | 'closed') => connection?.(state) };
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -73,6 +80,21 @@ describe('the metrics hub', () => {
     await settle();
     expect(column()).toEqual([1, 2, 3, 4, 5]);
     expect(hub.get(1)?.seq).toBe(20);
+    hub.dispose();
+  });
+
+  it('catches up from its seq after the connection comes back', async () => {
+    const { client, calls, connect } = fakeClient();
+    const hub = createMetricsHub(client, { schedule: (callback) => callback() });
+    hub.watch(3, () => undefined);
+    calls[0]?.answer({ series: [{ key: 'loss', steps: [1], values: [3] }], seq: 42 });
+    await settle();
+    connect('open');
+    expect(calls).toHaveLength(1);
+    connect('closed');
+    connect('connecting');
+    connect('open');
+    expect(calls[1]?.request).toEqual({ jobId: 3, afterSeq: 42 });
     hub.dispose();
   });
 });

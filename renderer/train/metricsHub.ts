@@ -8,6 +8,7 @@
 // are applied after it. An event whose seq does not follow on (./metrics.ts classifyEvent) is
 // applied at once and the points stored in between are fetched with afterSeq.
 import type { ApiClient, EventPayload } from '../../common/api/contract';
+import type { StudioClient } from '../api/client';
 import { classifyEvent, createRunMetrics, mergeSeries, type RunMetrics } from './metrics';
 
 type MetricsEvent = EventPayload<'training.metrics'>;
@@ -41,7 +42,10 @@ export interface MetricsHubOptions {
   schedule?: (callback: () => void) => void;
 }
 
-export function createMetricsHub(client: ApiClient, options: MetricsHubOptions = {}): MetricsHub {
+/** The contract's client; with the transport's connection state where it has one (StudioClient). */
+export type HubClient = ApiClient & Partial<Pick<StudioClient, 'onConnection'>>;
+
+export function createMetricsHub(client: HubClient, options: MetricsHubOptions = {}): MetricsHub {
   const schedule = options.schedule ?? ((callback: () => void) => requestAnimationFrame(() => callback()));
   const followed = new Map<number, Followed>();
   let isFlushScheduled = false;
@@ -118,6 +122,16 @@ export function createMetricsHub(client: ApiClient, options: MetricsHubOptions =
     const entry = followed.get(event.jobId);
     if (entry) apply(entry, event);
   });
+  // Events sent while the connection was down are gone: back up, every run catches up from its seq.
+  let wasClosed = false;
+  const offConnection = client.onConnection?.((state) => {
+    if (state === 'closed') wasClosed = true;
+    if (state !== 'open' || !wasClosed) return;
+    wasClosed = false;
+    for (const entry of followed.values()) {
+      if (!entry.isFetching) fetch(entry, entry.status === 'ready' ? entry.run.seq : undefined);
+    }
+  });
 
   return {
     watch(jobId, listener) {
@@ -147,6 +161,7 @@ export function createMetricsHub(client: ApiClient, options: MetricsHubOptions =
     dispose() {
       isDisposed = true;
       offEvent();
+      offConnection?.();
       followed.clear();
     },
   };

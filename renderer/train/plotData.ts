@@ -119,3 +119,105 @@ export function smoothColumn(column: MetricColumn, weight: number, cache: Smooth
   current.length = column.length;
   return current;
 }
+
+/** The first index in xs[from, to) whose step is ≥ value. */
+export function indexAtOrAfter(xs: Float64Array, value: number, from = 0, to = xs.length): number {
+  let low = from;
+  let high = to;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((xs[middle] as number) < value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** The index of the step nearest to `value` (−1 when there are none). */
+export function nearestIndex(xs: Float64Array, value: number): number {
+  if (xs.length === 0) return -1;
+  const after = indexAtOrAfter(xs, value);
+  if (after === 0) return 0;
+  if (after >= xs.length) return xs.length - 1;
+  return value - (xs[after - 1] as number) <= (xs[after] as number) - value ? after - 1 : after;
+}
+
+/**
+ * The points of xs[from, to) reduced for drawing: the x range cut into `buckets` columns (one a
+ * pixel), and in each column every line's lowest and highest value, in the order they came. A
+ * line drawn through them covers the same pixels as through every point (uPlot would walk all
+ * 100k points of every line on every redraw; this walks them once per change and hands it a
+ * few thousand). Ranges that hold few points come back whole.
+ */
+export function decimate(data: PlotData, from: number, to: number, buckets: number): PlotData {
+  const start = Math.max(0, from);
+  const end = Math.min(data.xs.length, to);
+  const count = end - start;
+  if (count <= buckets * 2 || buckets < 1) {
+    return {
+      xs: data.xs.subarray(start, end),
+      ys: data.ys.map((column) => (column instanceof Float64Array ? column.subarray(start, end) : column.slice(start, end))),
+      counts: data.counts,
+    };
+  }
+  const { xs, ys } = data;
+  const first = xs[start] as number;
+  const width = ((xs[end - 1] as number) - first) / buckets || 1;
+  const bucketOf = (x: number) => Math.min(buckets - 1, Math.floor((x - first) / width));
+  const outXs = new Float64Array(buckets * 2);
+  const outYs: PlotColumn[] = ys.map((column) => (column instanceof Float64Array ? new Float64Array(buckets * 2) : new Array<number | null>(buckets * 2).fill(null)));
+  const lows = new Float64Array(ys.length);
+  const highs = new Float64Array(ys.length);
+  const lowAt = new Int32Array(ys.length);
+  const highAt = new Int32Array(ys.length);
+  let rows = 0;
+  let index = start;
+  while (index < end) {
+    // A point's column, computed the same way for every point: columns never go back (steps are
+    // sorted and the arithmetic is monotonic), so each column is one run of points, whatever
+    // rounding does at its edges (a limit compared instead once left the loop standing still).
+    const bucket = bucketOf(xs[index] as number);
+    const bucketStart = index;
+    lows.fill(Number.POSITIVE_INFINITY);
+    highs.fill(Number.NEGATIVE_INFINITY);
+    lowAt.fill(-1);
+    highAt.fill(-1);
+    while (index < end && bucketOf(xs[index] as number) === bucket) {
+      for (let line = 0; line < ys.length; line++) {
+        const value = (ys[line] as PlotColumn)[index];
+        if (value === null || value === undefined) continue;
+        if (value < (lows[line] as number)) {
+          lows[line] = value;
+          lowAt[line] = index;
+        }
+        if (value > (highs[line] as number)) {
+          highs[line] = value;
+          highAt[line] = index;
+        }
+      }
+      index++;
+    }
+    const bucketEnd = index - 1;
+    const isPair = bucketEnd > bucketStart;
+    outXs[rows] = xs[bucketStart] as number;
+    if (isPair) outXs[rows + 1] = xs[bucketEnd] as number;
+    for (let line = 0; line < ys.length; line++) {
+      const out = outYs[line] as PlotColumn;
+      const low = lowAt[line] as number;
+      const high = highAt[line] as number;
+      if (low < 0) {
+        // No point of this line here: a gap, drawn across (spanGaps). A typed column has none.
+        continue;
+      }
+      const isLowFirst = low <= high;
+      out[rows] = isLowFirst ? (lows[line] as number) : (highs[line] as number);
+      // One point of a sparse line in the column stays one point; a typed column needs a value in every row.
+      if (isPair && (low !== high || out instanceof Float64Array)) out[rows + 1] = isLowFirst ? (highs[line] as number) : (lows[line] as number);
+    }
+    rows += isPair ? 2 : 1;
+  }
+  return {
+    xs: outXs.subarray(0, rows),
+    ys: outYs.map((column) => (column instanceof Float64Array ? column.subarray(0, rows) : column.slice(0, rows))),
+    counts: data.counts,
+  };
+}

@@ -3,13 +3,15 @@
 // and EasyR1 write, paced by FAKE_*_STEP_SECONDS): fill the new-run form and read its YAML
 // preview, see a bad override named, start an SFT run and watch its loss chart gain points while
 // it runs, then a GRPO run whose reward chart, clicked, opens that step's rollouts. Screenshots
-// land in test-artifacts/screenshots/. No timing assertions here (bench/trainChart.ts).
+// land in test-artifacts/screenshots/. No timing assertions here (bench/trainChart.ts). The fakes
+// need python3 with PyYAML: skipped without it off CI, a failure on CI (tests/support/python.ts).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HAS_PYTHON_WITH_YAML, PYTHON_SKIP_NOTE } from '../support/python';
 import { CHROMIUM, openStudioPage, serveStudio, type ServedStudio } from './studioServer';
 
 const ROOT = join(__dirname, '..', '..');
@@ -44,36 +46,36 @@ async function fillOverrides(rows: Array<[string, string]>): Promise<void> {
   }
 }
 
-beforeAll(async () => {
-  // Fail, never skip: CI installs chromium (.ci/run APT_PACKAGES), and the fakes are in the repository.
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (the browser tests need it)`);
-  for (const fake of [join(FAKE_LLAMAFACTORY, 'llamafactory-cli'), join(FAKE_EASYR1, 'verl', 'trainer', 'main.py')]) {
-    if (!existsSync(fake)) throw new Error(`${fake} is missing: the Train tests run the fake trainers`);
-  }
-  folder = mkdtempSync(join(tmpdir(), 'frustum-train-e2e-'));
-  const project = join(folder, 'demo.frustum');
-  execFileSync(process.execPath, [join(ROOT, 'bin', 'frustum.js'), 'demo', project, '--force', '--count', '4'], { stdio: 'ignore' });
-  server = await serveStudio(project, [], {
-    env: {
-      ...process.env,
-      PATH: `${FAKE_LLAMAFACTORY}${delimiter}${process.env['PATH'] ?? ''}`,
-      PYTHONPATH: [FAKE_EASYR1, process.env['PYTHONPATH']].filter(Boolean).join(delimiter),
-      // Slow enough to watch points arrive while the job runs, quick enough for a test.
-      FAKE_LLAMAFACTORY_STEP_SECONDS: '0.25',
-      FAKE_EASYR1_STEP_SECONDS: '0.3',
-    },
+describe.skipIf(!HAS_PYTHON_WITH_YAML)(`Train in Chromium${PYTHON_SKIP_NOTE}`, () => {
+  beforeAll(async () => {
+    // Fail, never skip: CI installs chromium (.ci/run APT_PACKAGES), and the fakes are in the repository.
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (the browser tests need it)`);
+    for (const fake of [join(FAKE_LLAMAFACTORY, 'llamafactory-cli'), join(FAKE_EASYR1, 'verl', 'trainer', 'main.py')]) {
+      if (!existsSync(fake)) throw new Error(`${fake} is missing: the Train tests run the fake trainers`);
+    }
+    folder = mkdtempSync(join(tmpdir(), 'frustum-train-e2e-'));
+    const project = join(folder, 'demo.frustum');
+    execFileSync(process.execPath, [join(ROOT, 'bin', 'frustum.js'), 'demo', project, '--force', '--count', '4'], { stdio: 'ignore' });
+    server = await serveStudio(project, [], {
+      env: {
+        ...process.env,
+        PATH: `${FAKE_LLAMAFACTORY}${delimiter}${process.env['PATH'] ?? ''}`,
+        PYTHONPATH: [FAKE_EASYR1, process.env['PYTHONPATH']].filter(Boolean).join(delimiter),
+        // Slow enough to watch points arrive while the job runs, quick enough for a test.
+        FAKE_LLAMAFACTORY_STEP_SECONDS: '0.25',
+        FAKE_EASYR1_STEP_SECONDS: '0.3',
+      },
+    });
+    ({ browser, page } = await openStudioPage(pageErrors, { width: 1440, height: 900 }));
+    mkdirSync(SCREENSHOTS, { recursive: true });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (folder) rmSync(folder, { recursive: true, force: true });
   });
-  ({ browser, page } = await openStudioPage(pageErrors, { width: 1440, height: 900 }));
-  mkdirSync(SCREENSHOTS, { recursive: true });
-}, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (folder) rmSync(folder, { recursive: true, force: true });
-});
-
-describe('Train in Chromium', () => {
   it('opens the new-run form on a project without runs and previews the LLaMA-Factory config', async () => {
     await page.goto(`${server.url}#/train`);
     await page.getByTestId('train-form').waitFor();
@@ -166,10 +168,20 @@ describe('Train in Chromium', () => {
     await inspector.getByTestId('rollout-group').first().click();
     await page.keyboard.press('ArrowRight');
     if (step < 6) await expect.poll(async () => Number(await inspector.getByTestId('rollout-step').inputValue())).toBeGreaterThan(step);
+    // O-T-A sections shaded; groups with claims that contradict the clip's measured motion flagged.
+    expect(await inspector.locator('.ota-answer').count()).toBeGreaterThan(0);
+    expect(await inspector.locator('.group-stats .bad').count()).toBeGreaterThan(0);
     await page.screenshot({ path: join(SCREENSHOTS, 'train-rollouts.png') });
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByTestId('rollout-inspector').count()).toBe(0);
-    expect(jobId).toBeGreaterThan(0);
+
+    // R opens the newest step's rollouts; a group's sample opens in Review.
+    await page.keyboard.press('r');
+    await expect.poll(async () => Number(await page.getByTestId('rollout-step').inputValue())).toBe(6);
+    await page.getByTestId('rollout-open-sample').click();
+    await expect.poll(() => page.evaluate(() => location.hash)).toMatch(/^#\/review\/\d+/);
+    await page.keyboard.press('Alt+4');
+    await page.getByTestId(`run-detail-${jobId}`).waitFor();
   });
 
   it('compares the two runs on the same charts', async () => {
@@ -178,6 +190,48 @@ describe('Train in Chromium', () => {
     await page.getByTestId('compare-legend').waitFor();
     expect(await page.getByTestId('compare-legend').textContent()).toMatch(/#\d+.*#\d+/);
     await page.screenshot({ path: join(SCREENSHOTS, 'train-compare.png') });
+  });
+
+  it('moves between runs, compares and switches the y axis by keys', async () => {
+    await page.getByTestId('train-runs').focus();
+    const selected = () => page.locator('.train-run[aria-selected="true"]').getAttribute('data-testid');
+    const first = await selected();
+    await page.keyboard.press('j');
+    await expect.poll(selected).not.toBe(first);
+    await page.keyboard.press('k');
+    await expect.poll(selected).toBe(first);
+    await page.locator('body').click({ position: { x: 700, y: 5 } });
+    const isLog = () => page.getByTestId('log-scale').isChecked();
+    const before = await isLog();
+    await page.keyboard.press('l');
+    await expect.poll(isLog).toBe(!before);
+    await page.keyboard.press('l');
+    await expect.poll(isLog).toBe(before);
+  });
+
+  it('resumes a finished run as a new job in its lineage, and cancels a running one', async () => {
+    const sft = page.locator('.train-run', { hasText: 'LLaMA-Factory SFT' }).first();
+    const sftId = Number((await sft.getAttribute('data-testid'))?.replace('train-run-', ''));
+    await sft.click();
+    await page.getByTestId('run-resume').click();
+    await expect.poll(shownRunId).not.toBe(sftId);
+    const resumedId = await shownRunId();
+    await expect.poll(() => page.getByTestId(`lineage-${resumedId}`).first().textContent()).toContain(`#${sftId} ↻ #${resumedId}`);
+    await expect.poll(() => page.getByTestId('run-state').textContent(), { timeout: 60_000 }).toMatch(/succeeded|failed/);
+    await expect.poll(() => page.getByTestId(`train-run-${sftId}`).textContent()).toContain(`resumed by #${resumedId}`);
+    // The resumed job's charts carry the run's whole history.
+    await expect.poll(() => points('loss')).toBeGreaterThanOrEqual(24);
+
+    // A long run, stopped.
+    await page.getByTestId('train-new').click();
+    await fillOverrides([['max_steps', '4000'], ['logging_steps', '1']]);
+    await expect.poll(() => page.getByTestId('train-preview-file').textContent()).toMatch(/max_steps: 4000/);
+    await expect.poll(() => page.getByTestId('train-start').isEnabled()).toBe(true);
+    await page.getByTestId('train-start').click();
+    await expect.poll(() => page.getByTestId('run-state').textContent(), { timeout: 30_000 }).toBe('running');
+    await page.getByTestId('run-cancel').click();
+    await expect.poll(() => page.getByTestId('run-state').textContent(), { timeout: 30_000 }).toBe('cancelled');
+    await page.screenshot({ path: join(SCREENSHOTS, 'train-cancelled.png') });
   });
 
   it('kept the page free of script errors', () => {
