@@ -29,6 +29,11 @@ export function metricsSeq(db: ReadableDB): number {
   return statement<[], { seq: number | null }>(db, 'SELECT max(seq) AS seq FROM job_metric_points').get()?.seq ?? 0;
 }
 
+/** The job's newest point stored at or before `atOrBefore` (0: none): where a page that fetched then stands. */
+export function lastMetricSeqOfJob(db: ReadableDB, jobId: number, atOrBefore: number): number {
+  return statement<[number, number], { seq: number | null }>(db, 'SELECT max(seq) AS seq FROM job_metric_points WHERE job_id = ? AND seq <= ?').get(jobId, atOrBefore)?.seq ?? 0;
+}
+
 /** Points stored after `afterSeq`, of any job, in storage order (at most `limit`). */
 export function metricPointsAfter(db: ReadableDB, afterSeq: number, limit: number): StoredMetricPoint[] {
   return statement<[number, number], StoredMetricPoint>(
@@ -45,6 +50,41 @@ export function metricPointsOfJobs(db: ReadableDB, jobIds: readonly number[], af
     `SELECT seq, job_id, step, key, value FROM job_metric_points
       WHERE job_id IN (SELECT value FROM json_each(?)) AND seq > ? ORDER BY seq`,
   ).all(JSON.stringify(jobIds), afterSeq);
+}
+
+export interface MetricColumns {
+  key: string;
+  steps: number[];
+  values: number[];
+}
+
+/**
+ * Series of these jobs (a run and its resumes) as columns in step order, built in one pass over
+ * rows SQLite sorts: for a step several jobs logged, the newest job's value (a resume re-logs
+ * steps after its checkpoint; resumes are always newer jobs). 400k points: no sort in JavaScript.
+ */
+export function metricSeriesOfJobs(db: ReadableDB, jobIds: readonly number[], afterSeq: number): MetricColumns[] {
+  if (jobIds.length === 0) return [];
+  const rows = statement<[string, number], { key: string; step: number; value: number }>(
+    db,
+    `SELECT key, step, value FROM job_metric_points
+      WHERE job_id IN (SELECT value FROM json_each(?)) AND seq > ? ORDER BY key, step, job_id`,
+  ).raw().iterate(JSON.stringify(jobIds), afterSeq) as IterableIterator<[string, number, number]>;
+  const series: MetricColumns[] = [];
+  let current: MetricColumns | null = null;
+  for (const [key, step, value] of rows) {
+    if (current === null || current.key !== key) {
+      current = { key, steps: [], values: [] };
+      series.push(current);
+    }
+    const last = current.steps.length - 1;
+    if (last >= 0 && current.steps[last] === step) current.values[last] = value;
+    else {
+      current.steps.push(step);
+      current.values.push(value);
+    }
+  }
+  return series;
 }
 
 export interface RolloutRow {

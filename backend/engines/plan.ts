@@ -76,8 +76,9 @@ export function planRun(db: WritableDB, input: PlanInput): RunPlan {
     if (typeof config['deepspeed'] === 'string' && config['deepspeed'] === `${runFolder}/ds_z3_config.json`) {
       files.push({ path: 'ds_z3_config.json', text: `${JSON.stringify(DEEPSPEED_ZERO3, null, 2)}\n` });
     }
-    const command = commandScript(input, llamaFactoryLaunch(input.hardware, config));
-    files.push({ path: 'command.sh', text: command });
+    const launch = llamaFactoryLaunch(input.hardware, config);
+    files.push({ path: 'command.sh', text: commandScript(input, launch) });
+    const command = oneLine(runFolder, launch);
     const outputDir = typeof config['output_dir'] === 'string' ? config['output_dir'] : join(runFolder, 'output');
     return { engine: 'llamafactory', objective: 'sft', model, runFolder, snapshot, files, command, notes, paths: { metricsLog: join(outputDir, 'trainer_log.jsonl'), checkpointFolder: null, rollouts: null } };
   }
@@ -107,11 +108,11 @@ export function planRun(db: WritableDB, input: PlanInput): RunPlan {
     { path: 'reward.py', text: rewardModule() },
     { path: 'format_prompt.jinja', text: FORMAT_PROMPT },
   ];
-  const launch = request.rayAddress === undefined
-    ? `exec ${shellQuote(input.python)} -m verl.trainer.main config=${CONFIG_YAML} "$@"`
+  const launch: Launch = request.rayAddress === undefined
+    ? { env: [], argv: `${shellQuote(input.python)} -m verl.trainer.main config=${CONFIG_YAML}`, takesOverrides: true }
     : rayLaunch(request.rayAddress, input);
-  const command = commandScript(input, launch);
-  files.push({ path: 'command.sh', text: command });
+  files.push({ path: 'command.sh', text: commandScript(input, launch) });
+  const command = oneLine(runFolder, launch);
   return { engine: 'easyr1', objective: 'grpo', model, runFolder, snapshot, files, command, notes, paths: { metricsLog: join(checkpointFolder, 'experiment_log.jsonl'), checkpointFolder, rollouts } };
 }
 
@@ -177,18 +178,28 @@ export function shellQuote(text: string): string {
   return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
-/** One GPU: plain; several: LLaMA-Factory starts torchrun itself (FORCE_TORCHRUN also for DeepSpeed on one). */
-function llamaFactoryLaunch(hardware: Hardware, config: Config): string {
-  const lines: string[] = [];
-  if (hardware.gpus > 1 || typeof config['deepspeed'] === 'string') lines.push('export FORCE_TORCHRUN=1');
-  if (hardware.nodes > 1) lines.push(`export NNODES=${hardware.nodes}  # and NODE_RANK, MASTER_ADDR, MASTER_PORT on each machine`);
-  lines.push(`exec llamafactory-cli train ${TRAIN_YAML} "$@"`);
-  return lines.join('\n');
+/** What command.sh runs: environment, then the command; `takesOverrides`: extra key=value arguments reach the trainer. */
+interface Launch {
+  env: Array<[name: string, value: string, note?: string]>;
+  argv: string;
+  takesOverrides: boolean;
 }
 
-/** By hand, Ray's own CLI submits the same entrypoint the job posts to the Jobs REST API (./ray.ts). */
-function rayLaunch(address: string, input: PlanInput): string {
-  return `exec ray job submit --address ${shellQuote(address)} --submission-id ${shellQuote(input.runName)} -- bash -c ${shellQuote(rayEntrypoint(input.runFolder, input.python))}`;
+/** One GPU: plain; several: LLaMA-Factory starts torchrun itself (FORCE_TORCHRUN also for DeepSpeed on one). */
+function llamaFactoryLaunch(hardware: Hardware, config: Config): Launch {
+  const env: Launch['env'] = [];
+  if (hardware.gpus > 1 || typeof config['deepspeed'] === 'string') env.push(['FORCE_TORCHRUN', '1']);
+  if (hardware.nodes > 1) env.push(['NNODES', String(hardware.nodes), 'and NODE_RANK, MASTER_ADDR, MASTER_PORT on each machine']);
+  return { env, argv: `llamafactory-cli train ${TRAIN_YAML}`, takesOverrides: true };
+}
+
+/** By hand, Ray's own CLI submits the same entrypoint the job posts to the Jobs REST API (./trainJob.ts). */
+function rayLaunch(address: string, input: PlanInput): Launch {
+  return {
+    env: [],
+    argv: `ray job submit --address ${shellQuote(address)} --submission-id ${shellQuote(input.runName)} -- bash -c ${shellQuote(rayEntrypoint(input.runFolder, input.python))}`,
+    takesOverrides: false,
+  };
 }
 
 /** What a Ray cluster runs: the run folder must be on storage every machine sees at the same path. */
@@ -196,15 +207,21 @@ export function rayEntrypoint(runFolder: string, python: string): string {
   return `cd ${shellQuote(runFolder)} && ${shellQuote(python)} -m verl.trainer.main config=${CONFIG_YAML}`;
 }
 
-function commandScript(input: PlanInput, launch: string): string {
+function commandScript(input: PlanInput, launch: Launch): string {
   const devices = Array.from({ length: input.hardware.gpus }, (_, index) => index).join(',');
   return [
     '#!/usr/bin/env bash',
-    `# ${input.runName}: the command Frustum's job runs, runnable by hand (extra key=value arguments override the config).`,
+    `# ${input.runName}: the command Frustum's job runs, runnable by hand${launch.takesOverrides ? ' (extra key=value arguments override the config)' : ''}.`,
     'set -euo pipefail',
     'cd "$(dirname "$0")"',
     `export CUDA_VISIBLE_DEVICES="\${CUDA_VISIBLE_DEVICES:-${devices}}"`,
-    launch,
+    ...launch.env.map(([name, value, note]) => `export ${name}=${shellQuote(value)}${note === undefined ? '' : `  # ${note}`}`),
+    `exec ${launch.argv}${launch.takesOverrides ? ' "$@"' : ''}`,
     '',
   ].join('\n');
+}
+
+/** The command as one line, for the preview: `cd RUN && ENV=… trainer …`. */
+function oneLine(runFolder: string, launch: Launch): string {
+  return [`cd ${shellQuote(runFolder)} &&`, ...launch.env.map(([name, value]) => `${name}=${shellQuote(value)}`), launch.argv].join(' ');
 }

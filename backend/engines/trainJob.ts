@@ -6,7 +6,7 @@
 // trainer that exits non-zero fails the job with the end of its output. A resume is a new job
 // on the same run folder: the logs EasyR1 would truncate are kept first.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { boolean, number, object, optional, string, type infer as Infer } from 'zod';
 import { trainRequest } from '../../common/api/contract';
@@ -18,7 +18,7 @@ import { listCheckpoints } from './checkpoints';
 import { consoleMetricsReader, EARLIER_LOGS, parseEasyR1Output, parseExperimentLogLine, parseRolloutLine } from './easyr1';
 import { choosePython, listGpus } from './environment';
 import { lastLlamaFactoryCheckpoint, parseLlamaFactoryOutput, parseTrainerLogLine, type LogLine, type OutputProgress } from './llamafactory';
-import { planRun } from './plan';
+import { planRun, rayEntrypoint } from './plan';
 import { descendantsOf } from './processTree';
 import { isRayFinal, rayJobsClient } from './ray';
 import { readRunDescription, runFolderOf, runNameOf, writeRunDescription, writeRunFolder, type RunDescription } from './runFolder';
@@ -321,9 +321,7 @@ async function runOnRay(run: RunDescription, folder: string, context: JobContext
   const client = rayJobsClient(address);
   // A resume is a new submission (Ray ids are single-use); the run's name says which job it was.
   const submissionId = `${run.runName}-${context.jobId}`;
-  const entrypoint = readFileSync(join(folder, 'command.sh'), 'utf8').match(/-- bash -c (.*)$/m)?.[1];
-  if (entrypoint === undefined) throw new Error(`${join(folder, 'command.sh')} does not submit to Ray; was the run made without --ray-address?`);
-  const command = unquote(entrypoint);
+  const command = rayEntrypoint(folder, run.python);
   context.progress(0, 0, `submitting to the Ray cluster at ${address}`);
   const id = await client.submit({ entrypoint: command, submissionId, envVars: { PYTHONUNBUFFERED: '1' }, metadata: { frustum_job: String(context.jobId), frustum_run: run.runName } });
   writeRunDescription(folder, { ...run, rayJobId: id });
@@ -364,10 +362,4 @@ async function runOnRay(run: RunDescription, folder: string, context: JobContext
   }
 }
 
-/** Undoes plan.ts shellQuote: '…' with '\'' for quotes, or a bare word. */
-function unquote(text: string): string {
-  const trimmed = text.trim();
-  if (!trimmed.startsWith("'")) return trimmed;
-  return trimmed.slice(1, -1).replace(/'\\''/g, "'");
-}
 

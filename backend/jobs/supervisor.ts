@@ -11,7 +11,7 @@ import { dirname } from 'node:path';
 import type { EventName, EventPayload, Job } from '../../common/api/contract';
 import type { WritableDB } from '../../db/connection';
 import { finishJob, jobById, jobsVersion, listJobs, openJobs, setJobPid, type JobRow } from '../../db/jobs';
-import { metricPointsAfter, metricsSeq } from '../../db/trainerOutput';
+import { lastMetricSeqOfJob, metricPointsAfter, metricsSeq } from '../../db/trainerOutput';
 import { isBusyError } from '../../db/writers';
 import { workerScript } from '../packageRoot';
 import { cancelJob, readJobLog, reconcileJobs, requireJob } from './control';
@@ -81,6 +81,8 @@ export function createJobSupervisor(options: {
   let metricsCursor = metricsSeq(db);
   /** Open jobs that report metrics (trainers): while there are some, the watch looks more often. */
   const metricJobs = new Set<number>();
+  /** Per job, the seq its last pushed event ended at: the next event's previousSeq. */
+  const lastPushed = new Map<number, number>();
   let timer: ReturnType<typeof setTimeout> | null = null;
   let isClosed = false;
 
@@ -98,6 +100,7 @@ export function createJobSupervisor(options: {
     // Its last points first: a chart is complete when the job is announced finished.
     pushMetrics();
     metricJobs.delete(row.id);
+    lastPushed.delete(row.id);
     emit('job.finished', { jobId: row.id, kind: row.kind, state: row.state as Exclude<Job['state'], 'queued' | 'running'>, error: row.error });
     options.onFinished?.(job);
     for (const resolve of waiters.get(row.id) ?? []) resolve(job);
@@ -108,6 +111,7 @@ export function createJobSupervisor(options: {
   function pushMetrics(): void {
     for (;;) {
       if (metricsSeq(db) <= metricsCursor) return;
+      const first = metricsCursor;
       const points = metricPointsAfter(db, metricsCursor, POINTS_PER_EVENT);
       if (points.length === 0) return;
       metricsCursor = points.at(-1)?.seq ?? metricsCursor;
@@ -121,7 +125,9 @@ export function createJobSupervisor(options: {
         byJob.set(point.job_id, series);
       }
       for (const [jobId, series] of byJob) {
-        emit('training.metrics', { jobId, seq: metricsCursor, series: [...series.entries()].map(([key, columns]) => ({ key, ...columns })) });
+        const previousSeq = lastPushed.get(jobId) ?? lastMetricSeqOfJob(db, jobId, first);
+        emit('training.metrics', { jobId, seq: metricsCursor, previousSeq, series: [...series.entries()].map(([key, columns]) => ({ key, ...columns })) });
+        lastPushed.set(jobId, metricsCursor);
       }
       if (points.length < POINTS_PER_EVENT) return;
     }

@@ -585,8 +585,12 @@ export const EVENTS = {
   /** A job was queued, started or moved on. */
   'job.progress': object({ jobId: id, kind: string(), state: zodEnum(['queued', 'running']), done: number(), total: number(), message: string() }),
   'job.finished': object({ jobId: id, kind: string(), state: finalJobState, error: nullable(string()) }),
-  /** New metric points of a training job, as stored (seq: pass it as training.metrics' afterSeq to catch up). */
-  'training.metrics': object({ jobId: id, seq: number().int().nonnegative(), series: array(metricSeries) }),
+  /**
+   * New metric points of a training job, as stored. `seq`: the newest point's storage order
+   * (training.metrics' afterSeq catches up from it); `previousSeq`: this job's newest point before
+   * these. A page that holds the job's points up to `previousSeq` or later misses nothing.
+   */
+  'training.metrics': object({ jobId: id, seq: number().int().nonnegative(), previousSeq: number().int().nonnegative(), series: array(metricSeries) }),
   /** Frames of a clip being extracted for scrubbing (the frame cache; not a job: it serves the open clip). */
   'frames.progress': object({ clipId: id, done: number(), total: number() }),
   'frames.finished': object({ clipId: id, error: nullable(string()) }),

@@ -48,21 +48,21 @@ describe('mergeSeries', () => {
 });
 
 describe('classifyEvent', () => {
-  const event = (seq: number, steps: number[], keys = ['loss']) => ({ seq, series: keys.map((key) => ({ key, steps, values: steps.map(() => 1) })) });
+  const event = (seq: number, previousSeq: number) => ({ seq, previousSeq });
 
   it('drops what a fetch already had', () => {
-    expect(classifyEvent(10, event(10, [5]))).toBe('stale');
-    expect(classifyEvent(10, event(7, [5]))).toBe('stale');
+    expect(classifyEvent(10, event(10, 8))).toBe('stale');
+    expect(classifyEvent(10, event(7, 3))).toBe('stale');
   });
 
-  it('takes the next event whether seq counts batches, log lines or points', () => {
-    expect(classifyEvent(10, event(11, [5, 6, 7], ['loss', 'lr']))).toBe('next');
-    expect(classifyEvent(10, event(13, [5, 6, 7], ['loss', 'lr']))).toBe('next');
-    expect(classifyEvent(10, event(16, [5, 6, 7], ['loss', 'lr']))).toBe('next');
+  it("takes an event that follows this job's points, whatever other jobs stored between", () => {
+    expect(classifyEvent(10, event(11, 10))).toBe('next');
+    // Another run wrote seq 11–40 meanwhile: still nothing of this job is missing.
+    expect(classifyEvent(10, event(45, 9))).toBe('next');
   });
 
-  it('sees a jump as a gap to refetch', () => {
-    expect(classifyEvent(10, event(15, [5]))).toBe('gap');
-    expect(classifyEvent(0, event(40, [5, 6]))).toBe('gap');
+  it('sees points of this job it has not got as a gap to refetch', () => {
+    expect(classifyEvent(10, event(15, 12))).toBe('gap');
+    expect(classifyEvent(0, event(40, 20))).toBe('gap');
   });
 });

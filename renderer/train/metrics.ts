@@ -131,15 +131,8 @@ export type SeqDecision = 'stale' | 'next' | 'gap';
  * batches, rows (one trainer log line, several keys) or single points: a step of exactly one
  * of those is no gap.
  */
-export function classifyEvent(currentSeq: number, event: Pick<EventPayload<'training.metrics'>, 'seq' | 'series'>): SeqDecision {
+export function classifyEvent(currentSeq: number, event: Pick<EventPayload<'training.metrics'>, 'seq' | 'previousSeq'>): SeqDecision {
   if (event.seq <= currentSeq) return 'stale';
-  const delta = event.seq - currentSeq;
-  if (delta === 1) return 'next';
-  let points = 0;
-  const rows = new Set<number>();
-  for (const series of event.series) {
-    points += series.steps.length;
-    for (const step of series.steps) rows.add(step);
-  }
-  return delta === points || delta === rows.size ? 'next' : 'gap';
+  // The job's points before these are all here when we hold everything up to previousSeq.
+  return event.previousSeq <= currentSeq ? 'next' : 'gap';
 }

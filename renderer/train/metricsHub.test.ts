@@ -43,9 +43,9 @@ describe('the metrics hub', () => {
     const stop = hub.watch(7, (keys) => heard.push([...keys].filter(Boolean).sort()));
     expect(calls.map((call) => call.request)).toEqual([{ jobId: 7 }]);
     // Seq 3 is in the fetch's answer; seq 5 came later and a resume re-logged step 2.
-    send({ jobId: 7, seq: 3, series: [{ key: 'loss', steps: [2], values: [1.5] }] });
-    send({ jobId: 7, seq: 5, series: [{ key: 'loss', steps: [2, 3], values: [1.4, 1.2] }] });
-    send({ jobId: 8, seq: 6, series: [{ key: 'loss', steps: [1], values: [9] }] });
+    send({ jobId: 7, seq: 3, previousSeq: 1, series: [{ key: 'loss', steps: [2], values: [1.5] }] });
+    send({ jobId: 7, seq: 5, previousSeq: 3, series: [{ key: 'loss', steps: [2, 3], values: [1.4, 1.2] }] });
+    send({ jobId: 8, seq: 6, previousSeq: 0, series: [{ key: 'loss', steps: [1], values: [9] }] });
     calls[0]?.answer({ series: [{ key: 'loss', steps: [1, 2], values: [2, 1.5] }, { key: 'lr', steps: [1, 2], values: [1, 1] }], seq: 3 });
     await settle();
     expect(frames).toHaveLength(1);
@@ -65,11 +65,11 @@ describe('the metrics hub', () => {
     hub.watch(1, () => undefined);
     calls[0]?.answer({ series: [{ key: 'loss', steps: [1], values: [3] }], seq: 10 });
     await settle();
-    send({ jobId: 1, seq: 11, series: [{ key: 'loss', steps: [2], values: [2.5] }] });
+    send({ jobId: 1, seq: 11, previousSeq: 10, series: [{ key: 'loss', steps: [2], values: [2.5] }] });
     expect(calls).toHaveLength(1);
-    send({ jobId: 1, seq: 11, series: [{ key: 'loss', steps: [2], values: [2.5] }] });
-    send({ jobId: 1, seq: 20, series: [{ key: 'loss', steps: [5], values: [1] }] });
-    // The jump asks for everything after 11; the event's own point is shown meanwhile.
+    send({ jobId: 1, seq: 11, previousSeq: 10, series: [{ key: 'loss', steps: [2], values: [2.5] }] });
+    send({ jobId: 1, seq: 20, previousSeq: 15, series: [{ key: 'loss', steps: [5], values: [1] }] });
+    // Points of this job stored before seq 20 (up to 15) are missing: ask for everything after 11; the event's own point is shown meanwhile.
     expect(calls[1]?.request).toEqual({ jobId: 1, afterSeq: 11 });
     const column = () => {
       const loss = hub.get(1)?.columns.get('loss');

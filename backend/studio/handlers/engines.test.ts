@@ -90,6 +90,11 @@ describe.skipIf(!HAS_PYTHON_WITH_YAML)(`training in the studio${PYTHON_SKIP_NOTE
     const pushedSteps = (jobId: number) => pushed.filter((event) => event.jobId === jobId).flatMap((event) => event.series.find((series) => series.key === 'reward/overall')?.steps ?? []);
     expect(pushedSteps(first.id)).toEqual([1, 2]);
     expect(pushedSteps(second.id)).toEqual([3, 4]);
+    // Each event says where the job's previous one ended: a page that has that misses nothing.
+    for (const jobId of [first.id, second.id]) {
+      const ofJob = pushed.filter((event) => event.jobId === jobId);
+      for (const [index, event] of ofJob.entries()) if (index > 0) expect(event.previousSeq).toBe(ofJob[index - 1]?.seq);
+    }
 
     // The resumed job's curve is the whole run's.
     const metrics = await client.call('training.metrics', { jobId: second.id });

@@ -2,11 +2,11 @@
 // imports verl, which imports torch: seconds, so an answer is kept a minute unless the person
 // asks to look again), a run's preview, starting and resuming runs as jobs, and what a run has
 // produced: its lineage and checkpoints, its metric series and its GRPO rollouts.
-import { ApiError, type MetricSeries, type RolloutGroup, type TrainingEnvironment, type TrainRun } from '../../../common/api/contract';
+import { ApiError, type RolloutGroup, type TrainingEnvironment, type TrainRun } from '../../../common/api/contract';
 import { questionWithOptions } from '../../../common/formats/prompts';
 import { jobById, listJobs, type JobRow } from '../../../db/jobs';
 import { sampleById } from '../../../db/samples';
-import { metricPointsOfJobs, metricsSeq, rolloutSteps, rolloutsOfStep } from '../../../db/trainerOutput';
+import { metricSeriesOfJobs, metricsSeq, rolloutSteps, rolloutsOfStep } from '../../../db/trainerOutput';
 import { listCheckpoints } from '../../engines/checkpoints';
 import { detectTrainingEnvironment } from '../../engines/environment';
 import { checkTrainRequest } from '../../engines/plan';
@@ -108,23 +108,9 @@ export function enginesHandlers(context: StudioContext): Handlers<EngineMethods>
 
     'training.metrics': (request) => {
       trainJob(request.jobId);
+      // The seq first: a point stored while the series are read comes again with afterSeq, never lost.
       const seq = metricsSeq(db);
-      const chain = lineage(request.jobId);
-      // Points in storage order within each job, jobs oldest first: a later job's value for a step wins.
-      const order = new Map(chain.map((id, index) => [id, index]));
-      const points = metricPointsOfJobs(db, chain, request.afterSeq ?? 0)
-        .sort((a, b) => (order.get(a.job_id) ?? 0) - (order.get(b.job_id) ?? 0) || a.seq - b.seq);
-      const byKey = new Map<string, Map<number, number>>();
-      for (const point of points) {
-        const steps = byKey.get(point.key) ?? new Map<number, number>();
-        steps.set(point.step, point.value);
-        byKey.set(point.key, steps);
-      }
-      const series: MetricSeries[] = [...byKey.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([key, steps]) => {
-        const sorted = [...steps.entries()].sort((a, b) => a[0] - b[0]);
-        return { key, steps: sorted.map(([step]) => step), values: sorted.map(([, value]) => value) };
-      });
-      return { series, seq };
+      return { series: metricSeriesOfJobs(db, lineage(request.jobId), request.afterSeq ?? 0), seq };
     },
 
     'training.rollouts': (request) => {
