@@ -42,16 +42,6 @@ export function metricPointsAfter(db: ReadableDB, afterSeq: number, limit: numbe
   ).all(afterSeq, limit);
 }
 
-/** Points of these jobs stored after `afterSeq`, in storage order. */
-export function metricPointsOfJobs(db: ReadableDB, jobIds: readonly number[], afterSeq: number): StoredMetricPoint[] {
-  if (jobIds.length === 0) return [];
-  return statement<[string, number], StoredMetricPoint>(
-    db,
-    `SELECT seq, job_id, step, key, value FROM job_metric_points
-      WHERE job_id IN (SELECT value FROM json_each(?)) AND seq > ? ORDER BY seq`,
-  ).all(JSON.stringify(jobIds), afterSeq);
-}
-
 export interface MetricColumns {
   key: string;
   steps: number[];

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { openProject } from '../db/connection';
 import { jobById, listJobs } from '../db/jobs';
-import { metricPointsOfJobs, rolloutSteps } from '../db/trainerOutput';
+import { metricSeriesOfJobs, rolloutSteps } from '../db/trainerOutput';
 import { startFakeRayJobsServer } from './fakes/rayJobsServer';
 import { frustum } from './support/cli';
 import { buildStudioProject, copyProject, STUDIO_SAMPLES } from './support/studioProject';
@@ -48,8 +48,7 @@ function metricsOf(path: string, jobId: number): Map<string, Array<[number, numb
   const db = track(openProject(path, { readonly: true }));
   try {
     const series = new Map<string, Array<[number, number]>>();
-    for (const point of metricPointsOfJobs(db, [jobId], 0)) series.set(point.key, [...(series.get(point.key) ?? []), [point.step, point.value]]);
-    for (const points of series.values()) points.sort((a, b) => a[0] - b[0]);
+    for (const columns of metricSeriesOfJobs(db, [jobId], 0)) series.set(columns.key, columns.steps.map((step, index) => [step, columns.values[index] as number]));
     return series;
   } finally {
     db.close();

@@ -13,9 +13,6 @@ import type { LogLine, OutputProgress } from './llamafactory';
 
 export const CONFIG_YAML = 'config.yaml';
 export const CHECKPOINTS = 'checkpoints';
-export const EXPERIMENT_LOG = `${CHECKPOINTS}/experiment_log.jsonl`;
-export const GENERATIONS_LOG = `${CHECKPOINTS}/generations.log`;
-export const TRACKER = `${CHECKPOINTS}/checkpoint_tracker.json`;
 export const ROLLOUTS = 'rollouts.jsonl';
 /** Logs EasyR1 truncates when it starts (even on resume): copied here first, one folder per attempt. */
 export const EARLIER_LOGS = 'logs';
@@ -115,20 +112,20 @@ interface Tracker {
   last_actor_path?: string;
 }
 
-export function readTracker(runFolder: string): Tracker | null {
+/** checkpoint_tracker.json at the checkpoint path's root. */
+function readTracker(checkpointFolder: string): Tracker | null {
   try {
-    const value = JSON.parse(readFileSync(join(runFolder, TRACKER), 'utf8')) as unknown;
+    const value = JSON.parse(readFileSync(join(checkpointFolder, 'checkpoint_tracker.json'), 'utf8')) as unknown;
     return value !== null && typeof value === 'object' ? (value as Tracker) : null;
   } catch {
     return null;
   }
 }
 
-/** checkpoints/global_step_N folders, with the tracker's last and best marked. */
-export function easyR1Checkpoints(runFolder: string): CheckpointInfo[] {
-  const folder = join(runFolder, CHECKPOINTS);
+/** global_step_N folders under the checkpoint path, with the tracker's last and best marked. */
+export function easyR1Checkpoints(folder: string): CheckpointInfo[] {
   if (!existsSync(folder)) return [];
-  const tracker = readTracker(runFolder);
+  const tracker = readTracker(folder);
   const found: CheckpointInfo[] = [];
   for (const entry of readdirSync(folder, { withFileTypes: true })) {
     const match = /^global_step_(\d+)$/.exec(entry.name);

@@ -8,7 +8,6 @@ import type { MetricPoint } from '../../db/trainerOutput';
 import type { CheckpointInfo } from './checkpoints';
 
 export const TRAIN_YAML = 'train.yaml';
-export const TRAINER_LOG = 'output/trainer_log.jsonl';
 
 export interface LogLine {
   step: number;
@@ -75,9 +74,8 @@ export function parseLlamaFactoryOutput(line: string): OutputProgress | null {
   return null;
 }
 
-/** output/checkpoint-N folders, by step. */
-export function llamaFactoryCheckpoints(runFolder: string): CheckpointInfo[] {
-  const output = join(runFolder, 'output');
+/** checkpoint-N folders in the output folder, by step. */
+export function llamaFactoryCheckpoints(output: string): CheckpointInfo[] {
   if (!existsSync(output)) return [];
   const found: CheckpointInfo[] = [];
   for (const entry of readdirSync(output, { withFileTypes: true })) {
@@ -98,7 +96,7 @@ export function llamaFactoryCheckpoints(runFolder: string): CheckpointInfo[] {
   return found;
 }
 
-/** The newest checkpoint to resume from, or null. */
-export function lastLlamaFactoryCheckpoint(runFolder: string): string | null {
-  return llamaFactoryCheckpoints(runFolder).at(-1)?.path ?? null;
+/** The newest checkpoint in the output folder to resume from, or null. */
+export function lastLlamaFactoryCheckpoint(output: string): string | null {
+  return llamaFactoryCheckpoints(output).at(-1)?.path ?? null;
 }

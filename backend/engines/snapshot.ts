@@ -53,7 +53,7 @@ export interface Snapshot {
 }
 
 /** The samples a run trains on unless told: every sample not rejected, of split "train" when the project has one. */
-export function defaultTrainFilter(db: WritableDB): LibraryFilter {
+function defaultTrainFilter(db: WritableDB): LibraryFilter {
   const hasTrainSplit = (splitCounts(db).get('train') ?? 0) > 0;
   return { status: ['draft', 'reviewed', 'accepted'], ...(hasTrainSplit ? { split: ['train'] } : {}) };
 }

@@ -7,7 +7,7 @@
 // on the same run folder: the logs EasyR1 would truncate are kept first.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, renameSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { boolean, number, object, optional, string, type infer as Infer } from 'zod';
 import { trainRequest } from '../../common/api/contract';
 import { ProjectError, UsageError } from '../../common/errors';
@@ -63,7 +63,7 @@ export async function runTrainJob(params: TrainParams, context: JobContext): Pro
   const { run, folder } = await prepareRun(params, context);
   if (params.prepareOnly === true) return resultOf(run, folder, null);
   const watcher = watchTrainer(run, context, params.resumeOf !== undefined);
-  const lastStep = run.request.rayAddress !== undefined ? await runOnRay(run, folder, context, watcher) : await runLocally(folder, context, watcher, resumeArguments(run, folder, params));
+  const lastStep = run.request.rayAddress !== undefined ? await runOnRay(run, folder, context, watcher) : await runLocally(folder, context, watcher, resumeArguments(run, params));
   return resultOf(readRunDescription(folder) ?? run, folder, lastStep);
 }
 
@@ -73,7 +73,7 @@ function resultOf(run: RunDescription, folder: string, lastStep: number | null):
     engine: run.engine,
     snapshotHash: run.snapshot.hash,
     lastStep,
-    checkpoints: listCheckpoints(run.engine, folder).map((checkpoint) => checkpoint.name),
+    checkpoints: listCheckpoints(run).map((checkpoint) => checkpoint.name),
     rayJobId: run.rayJobId ?? null,
   };
 }
@@ -139,9 +139,9 @@ function keepEarlierLogs(run: RunDescription, folder: string, context: JobContex
 }
 
 /** LLaMA-Factory resumes from a checkpoint it is told (and must keep its log); EasyR1 finds the tracker's last step itself. */
-function resumeArguments(run: RunDescription, folder: string, params: TrainParams): string[] {
+function resumeArguments(run: RunDescription, params: TrainParams): string[] {
   if (params.resumeOf === undefined || run.engine !== 'llamafactory') return [];
-  const last = lastLlamaFactoryCheckpoint(folder);
+  const last = lastLlamaFactoryCheckpoint(dirname(run.paths.metricsLog));
   return last === null ? ['overwrite_output_dir=false'] : [`resume_from_checkpoint=${last}`, 'overwrite_output_dir=false'];
 }
 

@@ -98,7 +98,7 @@ export function enginesHandlers(context: StudioContext): Handlers<EngineMethods>
           model: description?.model ?? params.data.request.model ?? '',
           runFolder: folder,
           snapshot: description?.snapshot ?? null,
-          checkpoints: description === null ? [] : listCheckpoints(engine, folder),
+          checkpoints: description === null ? [] : listCheckpoints(description),
           rayJobId: description?.rayJobId ?? null,
         });
         if (runs.length >= (request.limit ?? 100)) break;
