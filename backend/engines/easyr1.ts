@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { MetricPoint } from '../../db/trainerOutput';
 import type { CheckpointInfo } from './checkpoints';
-import type { LogLine, OutputProgress } from './llamafactory';
+import { jsonObjectOf, type LogLine, type OutputProgress } from './logLine';
 
 export const CONFIG_YAML = 'config.yaml';
 export const CHECKPOINTS = 'checkpoints';
@@ -31,14 +31,9 @@ export function flattenMetrics(value: unknown, step: number, prefix = '', into: 
 
 /** One experiment_log.jsonl line: `{"step": N, "reward": {...}, "actor": {...}, …}`. */
 export function parseExperimentLogLine(line: string): LogLine | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch {
-    return null;
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
-  const { step, ...metrics } = value as Record<string, unknown>;
+  const record = jsonObjectOf(line);
+  if (record === null) return null;
+  const { step, ...metrics } = record;
   if (typeof step !== 'number' || !Number.isFinite(step)) return null;
   return { step, total: null, points: flattenMetrics(metrics, step) };
 }
@@ -160,11 +155,7 @@ export interface RolloutLine {
 
 /** One rollouts.jsonl line as reward.py writes it; null when it is not one. */
 export function parseRolloutLine(line: string): RolloutLine | null {
-  try {
-    const value = JSON.parse(line) as Partial<RolloutLine>;
-    if (typeof value.step !== 'number' || !Array.isArray(value.groups)) return null;
-    return value as RolloutLine;
-  } catch {
-    return null;
-  }
+  const record = jsonObjectOf(line);
+  // The groups' fields are read defensively where they are stored and shown (a hand-edited reward.py may write anything).
+  return record !== null && typeof record['step'] === 'number' && Array.isArray(record['groups']) ? (record as unknown as RolloutLine) : null;
 }

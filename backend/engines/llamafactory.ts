@@ -6,14 +6,9 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MetricPoint } from '../../db/trainerOutput';
 import type { CheckpointInfo } from './checkpoints';
+import { jsonObjectOf, type LogLine, type OutputProgress } from './logLine';
 
 export const TRAIN_YAML = 'train.yaml';
-
-export interface LogLine {
-  step: number;
-  total: number | null;
-  points: MetricPoint[];
-}
 
 /** Keys that are bookkeeping, not curves. */
 const NOT_METRICS = new Set(['current_steps', 'total_steps', 'step', 'percentage', 'elapsed_time', 'remaining_time']);
@@ -26,14 +21,8 @@ const RENAMED: Record<string, string> = { learning_rate: 'lr' };
  * Null for a line that is not a JSON object with a step (a half-written last line is retried by the tailer).
  */
 export function parseTrainerLogLine(line: string): LogLine | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch {
-    return null;
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
-  const record = value as Record<string, unknown>;
+  const record = jsonObjectOf(line);
+  if (record === null) return null;
   const step = typeof record['current_steps'] === 'number' ? record['current_steps'] : record['step'];
   if (typeof step !== 'number' || !Number.isFinite(step)) return null;
   const total = typeof record['total_steps'] === 'number' ? record['total_steps'] : null;
@@ -43,12 +32,6 @@ export function parseTrainerLogLine(line: string): LogLine | null {
     points.push({ step: Math.round(step), key: RENAMED[key] ?? key, value: entry });
   }
   return { step: Math.round(step), total, points };
-}
-
-export interface OutputProgress {
-  message: string;
-  done?: number;
-  total?: number;
 }
 
 // `[INFO|2026-12-06 10:00:00] llamafactory.data.loader:143 >> Loading dataset x.json...`
