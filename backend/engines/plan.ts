@@ -14,6 +14,7 @@ import { packageRoot } from '../packageRoot';
 import { DEEPSPEED_ZERO3, DEFAULT_MODEL, easyR1Defaults, largestDivisorAtMost, llamaFactoryDefaults, type Config, type Hardware } from './defaults';
 import { CHECKPOINTS, CONFIG_YAML, ROLLOUTS } from './easyr1';
 import { TRAIN_YAML } from './llamafactory';
+import { rayDashboardUrl } from './ray';
 import { freezeSnapshot, RL_TRAIN_FILE, RL_VAL_FILE, SFT_DATASET, type Snapshot, type SnapshotFile } from './snapshot';
 
 export type Engine = TrainRequest['engine'];
@@ -58,7 +59,10 @@ export function checkTrainRequest(request: TrainRequest): void {
   if (ENGINE_OF[request.objective] !== request.engine) {
     throw new UsageError(`--engine ${request.engine} does not train --objective ${request.objective}: SFT runs on llamafactory, GRPO on easyr1`);
   }
-  if (request.rayAddress !== undefined && request.engine !== 'easyr1') throw new UsageError('--ray-address submits EasyR1 jobs only (LLaMA-Factory runs on this machine)');
+  if (request.rayAddress !== undefined) {
+    if (request.engine !== 'easyr1') throw new UsageError('--ray-address submits EasyR1 jobs only (LLaMA-Factory runs on this machine)');
+    rayDashboardUrl(request.rayAddress);
+  }
 }
 
 export function planRun(db: WritableDB, input: PlanInput): RunPlan {

@@ -26,7 +26,8 @@ export interface RayJobsClient {
   stop(submissionId: string): Promise<void>;
 }
 
-export function rayJobsClient(address: string): RayJobsClient {
+/** The dashboard's base URL, or a usage error naming what is wrong: checked before a job is made for it. */
+export function rayDashboardUrl(address: string): string {
   let url: URL;
   try {
     url = new URL(address);
@@ -34,7 +35,11 @@ export function rayJobsClient(address: string): RayJobsClient {
     throw new UsageError(`--ray-address ${address}: not a URL; give the dashboard's address, e.g. http://HEAD:8265`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--ray-address ${address}: give the dashboard's http(s) address, e.g. http://HEAD:8265`);
-  const base = url.href.replace(/\/+$/, '');
+  return url.href.replace(/\/+$/, '');
+}
+
+export function rayJobsClient(address: string): RayJobsClient {
+  const base = rayDashboardUrl(address);
 
   const call = async (method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> => {
     const response = await fetch(`${base}${path}`, {

@@ -187,10 +187,11 @@ function watchTrainer(run: RunDescription, context: JobContext, isResume: boolea
     for (const text of rollouts?.read() ?? []) {
       const rollout = parseRolloutLine(text);
       if (rollout === null) continue;
-      storeRollouts(context.db, context.jobId, rollout.step, rollout.groups.map((group) => ({
+      const groups = rollout.groups.filter((group) => group !== null && typeof group === 'object');
+      storeRollouts(context.db, context.jobId, rollout.step, groups.map((group) => ({
         sampleId: typeof group.sample === 'number' ? group.sample : null,
         groundTruth: String(group.ground_truth ?? ''),
-        responses: group.responses,
+        responses: Array.isArray(group.responses) ? group.responses.filter((response) => response !== null && typeof response === 'object') : [],
       })));
     }
   };

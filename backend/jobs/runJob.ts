@@ -4,7 +4,7 @@
 // `frustum jobs` read it from there), and writes the outcome.
 // SIGTERM (a cancel; ./control.ts) aborts the kind's signal; a kind that does not stop in time is
 // killed with its whole process group, and the canceller records 'cancelled'.
-import { damagedProjectError, describeProblem, InputError, ProjectError } from '../../common/errors';
+import { damagedProjectError, describeProblem, InputError, ProjectError, UsageError } from '../../common/errors';
 import { openProject, type WritableDB } from '../../db/connection';
 import { finishJob, jobById, markJobRunning, setJobProgress, type FinalJobState } from '../../db/jobs';
 import { isJobKind, JOB_KINDS, type JobContext } from './kinds';
@@ -32,7 +32,7 @@ export function describeFailure(error: unknown): string {
     const more = error.problems.length > shown.length ? [`… and ${error.problems.length - shown.length} more`] : [];
     return [...shown, ...more].join('\n');
   }
-  if (error instanceof ProjectError) return error.message;
+  if (error instanceof ProjectError || error instanceof UsageError) return error.message;
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -94,7 +94,8 @@ export async function runJob(projectPath: string, jobId: number, options: RunJob
       // A damaged page surfaces from any query: the file's state, not a bug (common/errors.ts).
       const failure = damagedProjectError(error, projectPath) ?? error;
       const message = describeFailure(failure);
-      const isBug = !(failure instanceof InputError || failure instanceof ProjectError);
+      // A usage error reaching a job (a training job resumed on a folder that is gone) is the person's to fix too.
+      const isBug = !(failure instanceof InputError || failure instanceof ProjectError || failure instanceof UsageError);
       // The kind of failure travels with the row: an import's bad input is the person's to fix, a bug is ours.
       finishJob(db, jobId, 'failed', { error: message, result: JSON.stringify({ failure: isBug ? 'internal' : 'input' }), message: 'failed' });
       log(`job ${jobId} failed: ${isBug && failure instanceof Error ? (failure.stack ?? message) : message}`);
