@@ -63,7 +63,7 @@ export function freezeSnapshot(db: WritableDB, objective: Objective, filter: Lib
   const notes: string[] = [];
   if (objective === 'sft') {
     const rendered = exportedRecords(db, 'sft', chosen, notes);
-    if (rendered.records.length === 0) throw new UsageError(noRecordsMessage('SFT records (samples with an O-T-A chain and a clip on disk)', filter, chosen.length));
+    if (rendered.records.length === 0) throw new UsageError(noRecordsMessage('SFT records (samples with an O-T-A chain and a clip on disk)', filter, chosen.length, notes));
     const media = linkVideos([rendered]);
     const files: SnapshotFile[] = [
       { path: `data/${SFT_DATASET}.json`, text: recordsText(rendered.records) },
@@ -77,7 +77,7 @@ export function freezeSnapshot(db: WritableDB, objective: Objective, filter: Lib
   const evaluation = sampleIdsMatching(db, toSampleFilter({ ...anySplit, split: ['val', 'test'] }), { key: 'id', direction: 'asc' }, null)
     .filter((id) => !chosen.includes(id));
   const train = exportedRecords(db, 'rl', chosen, notes);
-  if (train.records.length === 0) throw new UsageError(noRecordsMessage('RL records (samples with a reference answer and a clip on disk)', filter, chosen.length));
+  if (train.records.length === 0) throw new UsageError(noRecordsMessage('RL records (samples with a reference answer and a clip on disk)', filter, chosen.length, notes));
   let val = evaluation.length > 0 ? exportedRecords(db, 'rl', evaluation, notes) : null;
   if (val === null || val.records.length === 0) {
     const count = Math.min(HELD_OUT_MAX, Math.max(1, Math.round(train.records.length * HELD_OUT_SHARE)));
@@ -97,8 +97,8 @@ export function freezeSnapshot(db: WritableDB, objective: Objective, filter: Lib
   return { objective, filter, hash: hashOf(files), sampleIds: train.sampleIds, valSampleIds: val.sampleIds, files, media, notes };
 }
 
-function noRecordsMessage(what: string, filter: LibraryFilter, matched: number): string {
-  return `no ${what} among the ${matched} samples the filter ${JSON.stringify(filter)} matches`;
+function noRecordsMessage(what: string, filter: LibraryFilter, matched: number, notes: readonly string[]): string {
+  return `no ${what} among the ${matched} samples the filter ${JSON.stringify(filter)} matches${notes.length > 0 ? `: ${notes.join('; ')}` : ''}`;
 }
 
 interface ExportedRecords {
@@ -114,11 +114,19 @@ function exportedRecords(db: WritableDB, format: 'sft' | 'rl', sampleIds: readon
   for (const skipped of rendered.report.skipped) notes.push(`${skipped.count} sample(s) left out: ${skipped.reason}`);
   const parsed = parseRecords(rendered.body);
   const clips = new Map<number, string>();
-  const unreadable: string[] = [];
+  // One check per clip, however many samples ask the same question of it.
+  const fileOfClip = new Map<number, string | null>();
+  const unreadableNames: string[] = [];
+  let unreadableSamples = 0;
   for (const row of clipsOfSamples(db, rendered.sampleIds)) {
-    const file = confinedClipFile(db, row);
-    if (isRefusal(file)) unreadable.push(row.name);
-    else clips.set(row.sample_id, file.realPath);
+    if (!fileOfClip.has(row.id)) {
+      const file = confinedClipFile(db, row);
+      fileOfClip.set(row.id, isRefusal(file) ? null : file.realPath);
+      if (isRefusal(file)) unreadableNames.push(row.name);
+    }
+    const file = fileOfClip.get(row.id) ?? null;
+    if (file === null) unreadableSamples++;
+    else clips.set(row.sample_id, file);
   }
   const kept: ExportedRecords = { records: [], sampleIds: [], clips };
   for (const [index, record] of parsed.entries()) {
@@ -127,7 +135,10 @@ function exportedRecords(db: WritableDB, format: 'sft' | 'rl', sampleIds: readon
     kept.records.push(record);
     kept.sampleIds.push(sampleId);
   }
-  if (unreadable.length > 0) notes.push(`${unreadable.length} sample(s) left out: clip not on disk (${unreadable.slice(0, 3).join(', ')}${unreadable.length > 3 ? ', …' : ''}); relink them in the Library`);
+  if (unreadableNames.length > 0) {
+    const shown = unreadableNames.slice(0, 3);
+    notes.push(`${unreadableSamples} sample(s) left out: ${unreadableNames.length} of their clips are not on disk (${shown.join(', ')}${unreadableNames.length > shown.length ? ', …' : ''}); relink them in the Library`);
+  }
   return kept;
 }
 
