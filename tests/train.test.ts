@@ -3,7 +3,7 @@
 // engine's files and output): the run folder it writes, the metrics and rollouts it stores, a
 // crash, a resume, a cancel that leaves no process behind, --detach, --dry-run and Ray.
 import { spawn } from 'node:child_process';
-import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import { openProject } from '../db/connection';
 import { jobById, listJobs } from '../db/jobs';
 import { metricSeriesOfJobs, rolloutSteps } from '../db/trainerOutput';
 import { startFakeRayJobsServer } from './fakes/rayJobsServer';
+import { syntheticRl } from './fixtures/syntheticDatasets';
 import { frustum } from './support/cli';
 import { buildStudioProject, copyProject, STUDIO_SAMPLES } from './support/studioProject';
 import { tempDir, track } from './support/tempDir';
@@ -83,6 +84,18 @@ describe.skipIf(!HAS_PYTHON_WITH_YAML)(`frustum train${PYTHON_SKIP_NOTE}`, () =>
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('GRPO on easyr1');
     expect(jobsOf(path)).toEqual([]);
+  });
+
+  it('says why a run has nothing to train on: the clips are not on disk, each named once', () => {
+    const folder = tempDir();
+    const path = join(folder, 'missing.frustum');
+    writeFileSync(join(folder, 'rl.json'), JSON.stringify(syntheticRl({ count: 6, seed: 7 })));
+    expect(frustum(['init', path]).code).toBe(0);
+    expect(frustum(['import', path, join(folder, 'rl.json')]).code).toBe(0);
+    const result = frustum(['train', path, '--engine', 'easyr1', '--objective', 'grpo', '--dry-run'], { env: fakeEngines() });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('6 sample(s) left out: 1 clip(s) not on disk (rl_0.mp4)');
+    expect(result.stderr).toContain('relink them in the Library');
   });
 
   it('SFT with LLaMA-Factory: a run folder the engine reads, its loss curve stored step by step, checkpoints listed', () => {

@@ -137,7 +137,7 @@ function exportedRecords(db: WritableDB, format: 'sft' | 'rl', sampleIds: readon
   }
   if (unreadableNames.length > 0) {
     const shown = unreadableNames.slice(0, 3);
-    notes.push(`${unreadableSamples} sample(s) left out: ${unreadableNames.length} of their clips are not on disk (${shown.join(', ')}${unreadableNames.length > shown.length ? ', …' : ''}); relink them in the Library`);
+    notes.push(`${unreadableSamples} sample(s) left out: ${unreadableNames.length} clip(s) not on disk (${shown.join(', ')}${unreadableNames.length > shown.length ? ', …' : ''}); relink them in the Library`);
   }
   return kept;
 }
