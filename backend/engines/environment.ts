@@ -2,8 +2,7 @@
 // whether LLaMA-Factory's `llamafactory-cli` is on PATH and EasyR1's `verl` imports in that
 // Python, and which NVIDIA GPUs there are with how much memory — each missing piece said with
 // how to get it. `frustum doctor` prints it and the studio's Train view shows it, before a job
-// can fail half-way through a launch. In backend/ (not training/) because the studio asks for it,
-// and backend/ does not import the training engines that will use it.
+// can fail half-way through a launch; the training defaults (./defaults.ts) are sized by its GPUs.
 import { findOnPath } from '../executables';
 import { runProcess } from '../media/process';
 

@@ -325,7 +325,7 @@ function freshRecord(format: Exclude<ExportFormat, 'camerabench-scores'>, draft:
 }
 
 /** Adds or replaces this dataset's entry in dataset_info.json beside the exported file. */
-export function writeDatasetInfo(out: string, datasetName: string | undefined): string {
+function writeDatasetInfo(out: string, datasetName: string | undefined): string {
   const infoPath = join(dirname(out), 'dataset_info.json');
   const name = datasetName ?? basename(out, extname(out));
   let info: Record<string, unknown> = {};

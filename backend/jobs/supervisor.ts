@@ -77,7 +77,7 @@ export function createJobSupervisor(options: {
   /** What was last told about each open job, so only changes become events. */
   const seen = new Map<number, string>();
   let version = '';
-  /** The newest metric point already pushed (db/training.ts: storage order). */
+  /** The newest metric point already pushed (db/trainerOutput.ts: storage order). */
   let metricsCursor = metricsSeq(db);
   /** Open jobs that report metrics (trainers): while there are some, the watch looks more often. */
   const metricJobs = new Set<number>();

@@ -270,7 +270,7 @@ export const job = object({
 });
 export type Job = Infer<typeof job>;
 
-/** What this machine has for the external trainers (training/environment.ts): `frustum doctor` shows the same. */
+/** What this machine has for the external trainers (backend/engines/environment.ts): `frustum doctor` shows the same. */
 export const trainingEnvironment = object({
   python: object({ command: string(), source: zodEnum(['option', 'FRUSTUM_PYTHON', 'PATH']), path: nullable(string()), version: nullable(string()), error: optional(string()) }),
   llamafactory: object({ path: nullable(string()), version: nullable(string()), error: optional(string()) }),
