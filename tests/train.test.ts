@@ -11,6 +11,7 @@ import { parse as parseYaml } from 'yaml';
 import { openProject } from '../db/connection';
 import { jobById, listJobs } from '../db/jobs';
 import { metricSeriesOfJobs, rolloutSteps } from '../db/trainerOutput';
+import { fakeEnginesEnvironment } from './fakes/environment';
 import { startFakeRayJobsServer } from './fakes/rayJobsServer';
 import { syntheticRl } from './fixtures/syntheticDatasets';
 import { frustum } from './support/cli';
@@ -18,19 +19,8 @@ import { buildStudioProject, copyProject, STUDIO_SAMPLES } from './support/studi
 import { tempDir, track } from './support/tempDir';
 import { HAS_PYTHON_WITH_YAML, PYTHON_SKIP_NOTE } from './support/python';
 
-const FAKES = resolve(__dirname, 'fakes');
 
-/** The environment in which the fakes are the engines a person would have installed. */
-function fakeEngines(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    PATH: `${join(FAKES, 'llamafactory')}:${process.env['PATH'] ?? ''}`,
-    PYTHONPATH: join(FAKES, 'easyr1'),
-    FAKE_LLAMAFACTORY_STEP_SECONDS: '0',
-    FAKE_EASYR1_STEP_SECONDS: '0',
-    ...extra,
-  };
-}
+const fakeEngines = (extra: Record<string, string> = {}) => fakeEnginesEnvironment(extra);
 
 let fixture = '';
 let built = '';

@@ -8,16 +8,15 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FAKE_EASYR1, FAKE_LLAMAFACTORY, fakeEnginesEnvironment } from '../fakes/environment';
 import { HAS_PYTHON_WITH_YAML, PYTHON_SKIP_NOTE } from '../support/python';
 import { CHROMIUM, openStudioPage, serveStudio, type ServedStudio } from './studioServer';
 
 const ROOT = join(__dirname, '..', '..');
 const SCREENSHOTS = join(ROOT, 'test-artifacts', 'screenshots');
-const FAKE_LLAMAFACTORY = join(ROOT, 'tests', 'fakes', 'llamafactory');
-const FAKE_EASYR1 = join(ROOT, 'tests', 'fakes', 'easyr1');
 
 let folder: string;
 let server: ServedStudio;
@@ -57,14 +56,8 @@ describe.skipIf(!HAS_PYTHON_WITH_YAML)(`Train in Chromium${PYTHON_SKIP_NOTE}`, (
     const project = join(folder, 'demo.frustum');
     execFileSync(process.execPath, [join(ROOT, 'bin', 'frustum.js'), 'demo', project, '--force', '--count', '4'], { stdio: 'ignore' });
     server = await serveStudio(project, [], {
-      env: {
-        ...process.env,
-        PATH: `${FAKE_LLAMAFACTORY}${delimiter}${process.env['PATH'] ?? ''}`,
-        PYTHONPATH: [FAKE_EASYR1, process.env['PYTHONPATH']].filter(Boolean).join(delimiter),
-        // Slow enough to watch points arrive while the job runs, quick enough for a test.
-        FAKE_LLAMAFACTORY_STEP_SECONDS: '0.25',
-        FAKE_EASYR1_STEP_SECONDS: '0.3',
-      },
+      // Slow enough to watch points arrive while the job runs, quick enough for a test.
+      env: fakeEnginesEnvironment({ FAKE_LLAMAFACTORY_STEP_SECONDS: '0.25', FAKE_EASYR1_STEP_SECONDS: '0.3' }),
     });
     ({ browser, page } = await openStudioPage(pageErrors, { width: 1440, height: 900 }));
     mkdirSync(SCREENSHOTS, { recursive: true });

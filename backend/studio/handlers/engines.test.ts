@@ -4,17 +4,17 @@
 // grouped with their prompt, clip and contradictions, and a resume's history joins its own.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, type ApiClient, type EventPayload } from '../../../common/api/contract';
 import { waitForJob } from '../../../common/api/waitForJob';
+import { fakeEnginesEnvironment } from '../../../tests/fakes/environment';
 import { buildStudioProject, copyProject, STUDIO_SAMPLES } from '../../../tests/support/studioProject';
 import { tempDir } from '../../../tests/support/tempDir';
 import { createInProcessClient } from '../inProcessClient';
 import { openStudio, type Studio } from '../studio';
 import { HAS_PYTHON_WITH_YAML, PYTHON_SKIP_NOTE } from '../../../tests/support/python';
 
-const FAKES = resolve(__dirname, '..', '..', '..', 'tests', 'fakes');
 const mediaUrls = { video: (id: number) => `test://clip/${id}`, frameTemplate: (id: number) => `test://clip/${id}/{index}`, filmstrip: (id: number) => `test://clip/${id}/strip` };
 
 let fixture = '';
@@ -25,10 +25,7 @@ beforeAll(async () => {
   fixture = mkdtempSync(join(tmpdir(), 'frustum-train-studio-'));
   built = await buildStudioProject(fixture);
   // Job processes inherit this environment: the fakes are the engines installed here.
-  process.env['PATH'] = `${join(FAKES, 'llamafactory')}:${process.env['PATH'] ?? ''}`;
-  process.env['PYTHONPATH'] = join(FAKES, 'easyr1');
-  process.env['FAKE_LLAMAFACTORY_STEP_SECONDS'] = '0.01';
-  process.env['FAKE_EASYR1_STEP_SECONDS'] = '0.01';
+  process.env = fakeEnginesEnvironment({ FAKE_LLAMAFACTORY_STEP_SECONDS: '0.01', FAKE_EASYR1_STEP_SECONDS: '0.01' });
 }, 60_000);
 afterAll(() => {
   process.env = savedEnv;
