@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { checkCandidate, resolveFfmpeg, toolCandidates, type CandidateCheck, type MediaTool, type ToolName } from '../../../backend/media/index';
 import { storageInfo } from '../../../db/info';
 import { detectTrainingEnvironment, type PythonSource } from '../../../backend/engines/environment';
+import { loadTensorflow } from '../../../training/tensorflow';
 import { EXIT } from '../failure';
 import { printJson, printLines, table } from '../output';
 
@@ -86,7 +87,31 @@ async function opencvReport(): Promise<PackageReport> {
   }
 }
 
-const TENSORFLOW_BACKENDS = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node', '@tensorflow/tfjs-backend-wasm'] as const;
+interface TensorflowReport {
+  /** The package the built-in model would use, or null when none loads. */
+  package: string | null;
+  backend: string | null;
+  version?: string;
+  loadMs?: number;
+  passedOver: Array<{ package: string; reason: string }>;
+  error?: string;
+}
+
+async function tensorflowReport(): Promise<TensorflowReport> {
+  const started = performance.now();
+  try {
+    const loaded = await loadTensorflow();
+    return {
+      package: loaded.package,
+      backend: loaded.backend,
+      version: packageVersion(loaded.package),
+      loadMs: Math.round(performance.now() - started),
+      passedOver: loaded.passedOver,
+    };
+  } catch (error) {
+    return { package: null, backend: null, passedOver: [], error: describeLoadError(error) };
+  }
+}
 
 async function toolReport(name: ToolName, chosen: MediaTool | null, error: string | undefined): Promise<ToolReport> {
   // One at a time: start-up times measured side by side on a small machine measure the contention.
@@ -115,14 +140,8 @@ export async function run(options: { json?: boolean; python?: string }): Promise
     sqlite = { isWorking: false, error: describeLoadError(error) };
   }
 
-  // Tried in the order training uses them; the first that loads is the one it would use.
-  const tensorflowTried: PackageReport[] = [];
-  for (const backend of TENSORFLOW_BACKENDS) {
-    const report = await importReport(backend);
-    tensorflowTried.push(report);
-    if (report.isAvailable) break;
-  }
-  const tensorflowBackend = tensorflowTried.find((report) => report.isAvailable)?.package ?? null;
+  // The backend the built-in model would train on: the same choice, in the same order (training/tensorflow.ts).
+  const tensorflow = await tensorflowReport();
   const [opencv, onnxruntime] = [await opencvReport(), await importReport('onnxruntime-node')];
 
   // The external trainers (LLaMA-Factory, EasyR1) are optional too: a finding, never the exit code.
@@ -136,7 +155,7 @@ export async function run(options: { json?: boolean; python?: string }): Promise
     node: { version: process.version, platform: `${process.platform}-${process.arch}` },
     sqlite,
     opencv,
-    tensorflow: { backend: tensorflowBackend, tried: tensorflowTried },
+    tensorflow,
     onnxruntime,
     training,
   };
@@ -172,7 +191,9 @@ export async function run(options: { json?: boolean; python?: string }): Promise
     'optional',
     ...table([
       ['opencv.js', optional(opencv)],
-      ['tensorflow.js', tensorflowBackend ?? `none (${tensorflowTried.map((item) => `${item.package}: ${item.error}`).join('; ')})`],
+      ['tensorflow.js', tensorflow.package === null
+        ? `none (${tensorflow.error ?? ''})`
+        : `${tensorflow.package} ${tensorflow.version ?? ''} ("${tensorflow.backend}" backend), loads in ${tensorflow.loadMs} ms${tensorflow.passedOver.length > 0 ? `; passed over ${tensorflow.passedOver.map((entry) => `${entry.package} (${entry.reason})`).join(', ')}` : ''}`],
       ['onnxruntime', optional(onnxruntime)],
     ]),
     'training on a GPU (LLaMA-Factory SFT, EasyR1 GRPO)',
