@@ -1,13 +1,17 @@
 // TensorFlow.js for the built-in model (issue 11, item 1), with the fastest backend this machine
 // has, chosen at run time: tfjs-node-gpu (CUDA), then tfjs-node (libtensorflow on the CPU), then
 // the WebAssembly backend (one thread in Node), then the pure-JS CPU backend (~125× slower than
-// wasm; last resort). The two native packages are optionalDependencies: they download
+// wasm; last resort). TensorFlow.js itself is the union package @tensorflow/tfjs: tfjs-core with
+// every op's gradient registered (tfjs-core alone has none in Node), the layers API and the CPU
+// backend. The two native packages are optionalDependencies: they download
 // libtensorflow when they install, which fails on machines without that network, and npm then
 // leaves them out. What was chosen, and why each faster one was not, is said by `frustum doctor`
 // and in a training job's log.
-import * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs';
+import { registerWasmKernels } from './wasmKernels';
 
-export const TENSORFLOW_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-cpu'] as const;
+/** In the order tried; '@tensorflow/tfjs' stands for its own pure-JS CPU backend. */
+export const TENSORFLOW_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs'] as const;
 export type TensorflowPackage = (typeof TENSORFLOW_PACKAGES)[number];
 
 /** The backend each package registers with tfjs-core. */
@@ -15,7 +19,7 @@ const BACKEND_OF: Record<TensorflowPackage, string> = {
   '@tensorflow/tfjs-node-gpu': 'tensorflow',
   '@tensorflow/tfjs-node': 'tensorflow',
   '@tensorflow/tfjs-backend-wasm': 'wasm',
-  '@tensorflow/tfjs-backend-cpu': 'cpu',
+  '@tensorflow/tfjs': 'cpu',
 };
 
 export interface LoadedTensorflow {
@@ -45,6 +49,7 @@ async function tryInOrder(packages: readonly TensorflowPackage[]): Promise<Loade
     try {
       await importPackage(name);
       const backend = BACKEND_OF[name];
+      if (backend === 'wasm') registerWasmKernels();
       // A native package built against another tfjs-core registers its backend there, not here.
       if (tf.findBackendFactory(backend) === null) throw new Error(`it did not register the "${backend}" backend with tfjs-core ${tf.version_core} (a different tfjs-core version?)`);
       if (!(await tf.setBackend(backend))) throw new Error(`the "${backend}" backend did not initialise`);
@@ -67,8 +72,9 @@ function importPackage(name: TensorflowPackage): Promise<unknown> {
       return import('@tensorflow/tfjs-node');
     case '@tensorflow/tfjs-backend-wasm':
       return import('@tensorflow/tfjs-backend-wasm');
-    case '@tensorflow/tfjs-backend-cpu':
-      return import('@tensorflow/tfjs-backend-cpu');
+    case '@tensorflow/tfjs':
+      // Already loaded above: it registers the CPU backend itself.
+      return Promise.resolve(tf);
     default: {
       const unknown: never = name;
       throw new Error(`unknown TensorFlow.js package ${String(unknown)}`);

@@ -1,0 +1,133 @@
+// Kernels of our own for TensorFlow.js's WebAssembly backend, where its own make training a
+// recurrent model slow or impossible (issue 11, item 1). Written here because tfjs-backend-wasm
+// 4.22 (its newest release) has them so; each is tested against the CPU backend's result.
+//   - Slice: the wasm kernel reads its whole input out of the heap (`readSync`, a copy) to take a
+//     slice of it, so taking each of T time steps of a sequence costs O(T) each, O(T²) in all.
+//     Ours reads the slice through a view of the heap: O(slice).
+//   - Unpack (tf.unstack): calls that same slice per output; ours copies each output once.
+//   - UnsortedSegmentSum: not in the wasm backend at all, and tf.gather's gradient is made of it
+//     (an embedding lookup could not be trained on wasm).
+import * as tf from '@tensorflow/tfjs';
+
+type TypedArray = Float32Array | Int32Array | Uint8Array;
+
+/** What these kernels use of the wasm backend (tfjs-backend-wasm's BackendWasm). */
+interface WasmBackend {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  /** A view of the tensor's bytes in the wasm heap (no copy); detached when an allocation grows the heap, so taken after makeOutput. */
+  typedArrayFromHeap(tensor: tf.TensorInfo): TypedArray;
+}
+
+let isRegistered = false;
+
+/** Replaces the wasm backend's Slice and Unpack and adds UnsortedSegmentSum; once per process. */
+export function registerWasmKernels(): void {
+  if (isRegistered) return;
+  isRegistered = true;
+  const original = tf.getKernel('Slice', 'wasm');
+  if (original === undefined) throw new Error('the wasm backend has no Slice kernel to replace: is @tensorflow/tfjs-backend-wasm loaded?');
+  const originalSlice = original.kernelFunc;
+  replaceKernel({
+    kernelName: 'Slice',
+    backendName: 'wasm',
+    kernelFunc: (args) => {
+      const { inputs, attrs, backend } = args;
+      const x = inputs['x'] as tf.TensorInfo;
+      // Strings live outside the heap: the backend's own kernel handles them.
+      if (x.dtype === 'string') return originalSlice(args);
+      const [begin, size] = tf.slice_util.parseSliceParams(x as tf.Tensor, attrs?.['begin'] as number[], attrs?.['size'] as number[]) as [number[], number[]];
+      const wasm = backend as unknown as WasmBackend;
+      const out = wasm.makeOutput(size, x.dtype);
+      copyRegion(wasm.typedArrayFromHeap(x), x.shape, begin, size, wasm.typedArrayFromHeap(out));
+      return out;
+    },
+  });
+  replaceKernel({
+    kernelName: 'Unpack',
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, attrs, backend }) => {
+      const value = inputs['value'] as tf.TensorInfo;
+      const axis = tf.util.parseAxisParam(attrs?.['axis'] as number, value.shape)[0] as number;
+      const wasm = backend as unknown as WasmBackend;
+      const count = value.shape[axis] as number;
+      const outShape = value.shape.filter((_, dimension) => dimension !== axis);
+      const size = value.shape.map((extent, dimension) => (dimension === axis ? 1 : extent));
+      const outputs: tf.TensorInfo[] = [];
+      for (let index = 0; index < count; index++) {
+        const begin = value.shape.map((_, dimension) => (dimension === axis ? index : 0));
+        const out = wasm.makeOutput(outShape, value.dtype);
+        // Views after the allocation: growing the wasm memory detaches the views taken before it.
+        copyRegion(wasm.typedArrayFromHeap(value), value.shape, begin, size, wasm.typedArrayFromHeap(out));
+        outputs.push(out);
+      }
+      return outputs;
+    },
+  });
+  replaceKernel({
+    kernelName: 'UnsortedSegmentSum',
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, attrs, backend }) => {
+      const x = inputs['x'] as tf.TensorInfo;
+      const segmentIds = inputs['segmentIds'] as tf.TensorInfo;
+      const numSegments = attrs?.['numSegments'] as number;
+      const wasm = backend as unknown as WasmBackend;
+      // Each segment id picks a row of x's trailing dimensions to add into that output row.
+      const inner = tf.util.sizeFromShape(x.shape.slice(segmentIds.shape.length));
+      const out = wasm.makeOutput([numSegments, ...x.shape.slice(segmentIds.shape.length)], x.dtype);
+      const values = wasm.typedArrayFromHeap(x);
+      const ids = wasm.typedArrayFromHeap(segmentIds);
+      const sums = wasm.typedArrayFromHeap(out);
+      sums.fill(0);
+      for (let row = 0; row < ids.length; row++) {
+        const segment = ids[row] as number;
+        // TensorFlow drops ids outside [0, numSegments).
+        if (segment < 0 || segment >= numSegments) continue;
+        const from = row * inner;
+        const to = segment * inner;
+        for (let offset = 0; offset < inner; offset++) sums[to + offset] = (sums[to + offset] as number) + (values[from + offset] as number);
+      }
+      return out;
+    },
+  });
+}
+
+function replaceKernel(config: tf.KernelConfig): void {
+  if (tf.getKernel(config.kernelName, config.backendName) !== undefined) tf.unregisterKernel(config.kernelName, config.backendName);
+  tf.registerKernel(config);
+}
+
+/**
+ * Copies the region [begin, begin + size) of a row-major array of `shape` into `out`. Trailing
+ * dimensions taken whole join the innermost run, so a time step of a [batch, time, features]
+ * sequence is `batch` runs of `features` values, and a slice of the leading axis is one run.
+ */
+export function copyRegion(source: TypedArray, shape: readonly number[], begin: readonly number[], size: readonly number[], out: TypedArray): void {
+  const rank = shape.length;
+  if (rank === 0) {
+    out[0] = source[0] as number;
+    return;
+  }
+  if (size.some((extent) => extent === 0)) return;
+  const strides = tf.util.computeStrides(shape as number[]);
+  // The innermost dimension a run must stop at: every dimension after it is taken whole.
+  let last = rank - 1;
+  while (last > 0 && size[last] === shape[last] && begin[last] === 0) last--;
+  const run = (size[last] as number) * (last === rank - 1 ? 1 : (strides[last] as number));
+  const counters = new Array<number>(last).fill(0);
+  let written = 0;
+  for (;;) {
+    let offset = (begin[last] as number) * (last === rank - 1 ? 1 : (strides[last] as number));
+    for (let dimension = 0; dimension < last; dimension++) offset += ((begin[dimension] as number) + (counters[dimension] as number)) * (strides[dimension] as number);
+    out.set(source.subarray(offset, offset + run), written);
+    written += run;
+    // The next index over the outer dimensions, last fastest.
+    let dimension = last - 1;
+    while (dimension >= 0) {
+      counters[dimension] = (counters[dimension] as number) + 1;
+      if ((counters[dimension] as number) < (size[dimension] as number)) break;
+      counters[dimension] = 0;
+      dimension--;
+    }
+    if (dimension < 0) return;
+  }
+}
