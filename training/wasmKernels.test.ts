@@ -82,6 +82,30 @@ describe('the wasm kernels', () => {
     tf.dispose([sequence, ...steps]);
   });
 
+  it('matMul with transposed operands, plain and fused with bias and activation, and its gradients: the CPU backend’s values', async () => {
+    const random = seededRandom(5);
+    const matrix = (rows: number, columns: number) => Array.from({ length: rows * columns }, () => random() - 0.5);
+    const [m, k, n] = [5, 7, 3];
+    const a = matrix(m, k), aT = matrix(k, m), b = matrix(k, n), bT = matrix(n, k), bias = matrix(1, n);
+    const { wasm, cpu } = await onBoth(() => tf.tidy(() => {
+      const A = tf.tensor2d(a, [m, k]), AT = tf.tensor2d(aT, [k, m]), B = tf.tensor2d(b, [k, n]), BT = tf.tensor2d(bT, [n, k]);
+      const products = [
+        tf.matMul(AT, B, true, false), tf.matMul(A, BT, false, true), tf.matMul(AT, BT, true, true),
+        tf.matMul(tf.stack([A, A]), tf.stack([BT, BT]), false, true),
+        tf.fused.matMul({ a: AT, b: BT, transposeA: true, transposeB: true, bias: tf.tensor1d(bias), activation: 'relu' }),
+      ].map((product) => product.arraySync());
+      const [gradA, gradB] = tf.grads((x: Tensor, y: Tensor) => tf.sum(tf.square(tf.matMul(x, y, false, true))))([A, BT]);
+      return { products, gradients: [gradA?.arraySync(), gradB?.arraySync()] };
+    }));
+    // Summation order differs between the kernels: equal to float32 rounding, not bit for bit.
+    const flat = (value: unknown): number[] => (Array.isArray(value) ? value.flatMap(flat) : [value as number]);
+    const expected = flat([cpu.products, cpu.gradients]);
+    const got = flat([wasm.products, wasm.gradients]);
+    expect(got.length).toBeGreaterThan(100);
+    expect(got).toHaveLength(expected.length);
+    for (const [index, value] of got.entries()) expect(value).toBeCloseTo(expected[index] as number, 5);
+  });
+
   it("gather's gradient (unsorted segment sum) runs on wasm and equals the CPU backend's, repeated and out-of-range ids included", async () => {
     const table = Array.from({ length: 5 * 3 }, (_, index) => index / 10);
     const { wasm, cpu } = await onBoth(() => tf.tidy(() => {
