@@ -98,5 +98,8 @@ rmSync(work, { recursive: true, force: true });
 // The studio in headless Chromium: frame scrubbing vs <video> seeking, Library at 100k samples.
 execFileSync(node, [join(root, 'bench', 'studio.mjs')], { stdio: 'inherit' });
 
+// TensorFlow.js's wasm kernels: the backend's own against ours (the built-in model trains on them).
+execFileSync(node, [join(root, 'dist', 'bench', 'wasmKernels.js')], { stdio: 'inherit' });
+
 // Train's live charts: a trainer's log line → the chart painted, and 100k points per series.
 execFileSync(node, [join(root, 'dist', 'bench', 'trainChart.cjs')], { stdio: 'inherit' });
