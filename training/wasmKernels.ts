@@ -25,6 +25,8 @@ let isRegistered = false;
 
 /** Replaces the wasm backend's Slice, Unpack and matMul kernels and adds UnsortedSegmentSum; once per process. */
 export function registerWasmKernels(): void {
+  // Set first: a registration that failed half-way is not tried again (a second pass would wrap
+  // our own kernels as the "originals"); the loader then passes over the wasm backend.
   if (isRegistered) return;
   isRegistered = true;
   const original = tf.getKernel('Slice', 'wasm');
