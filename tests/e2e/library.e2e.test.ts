@@ -5,17 +5,11 @@
 // filterable and its clips searchable by name; Stats' percentages are shares of samples and its
 // source names are told apart; a dropped file is recorded by its own name and says its clips are
 // missing. No timing assertions here (bench/).
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, openStudioPage, serveStudio, type ServedStudio } from './studioServer';
-
-const ROOT = join(__dirname, '..', '..');
-const SCREENSHOTS = join(ROOT, 'test-artifacts', 'screenshots');
-const BIN = join(ROOT, 'bin', 'frustum.js');
+import { createDemoProject, openStudioSession, runFrustum, SCREENSHOTS, type ServedStudio, type StudioSession } from './studioServer';
 
 /**
  * `frustum demo --count 4` makes 60 samples (each in four source files: sft, rl, questions and a
@@ -29,17 +23,13 @@ const TOTAL = DEMO_SAMPLES + 2 * EXTRA_PER_FILE;
 
 let folder: string;
 let project: string;
+let session: StudioSession | undefined;
 let server: ServedStudio;
-let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
 
-function frustum(...args: string[]): string {
-  return execFileSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
-}
-
 function statusCounts(): Record<string, number> {
-  return (JSON.parse(frustum('stats', project, '--json')) as { samples: { byStatus: Record<string, number> } }).samples.byStatus;
+  return (JSON.parse(runFrustum('stats', project, '--json')) as { samples: { byStatus: Record<string, number> } }).samples.byStatus;
 }
 
 function sftRecord(index: number, chain: string): unknown {
@@ -80,30 +70,24 @@ async function openLibrary(): Promise<void> {
 }
 
 beforeAll(async () => {
-  // Fail, never skip: CI installs chromium (.ci/run APT_PACKAGES).
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (the browser tests need it)`);
-  folder = mkdtempSync(join(tmpdir(), 'frustum-library-e2e-'));
-  project = join(folder, 'demo.frustum');
-  frustum('demo', project, '--force', '--count', '4');
+  ({ folder, project } = createDemoProject('frustum-library-e2e-'));
   const extra = (name: string, from: number, chain: string) => {
     mkdirSync(join(folder, name));
     const path = join(folder, name, 'extra.json');
     writeFileSync(path, JSON.stringify(Array.from({ length: EXTRA_PER_FILE }, (_, index) => sftRecord(from + index, chain))));
     return path;
   };
-  frustum(
+  runFrustum(
     'import', project,
     extra('one', 0, '<observation></observation>\n<think></think>\n<answer>B</answer>'),
     extra('two', EXTRA_PER_FILE, '<observation>The background slides right across frames 1–50.</observation>\n<think>Content moving right means the camera turns left.</think>\n<answer>B</answer>'),
   );
-  server = await serveStudio(project);
-  ({ browser, page } = await openStudioPage(pageErrors, { width: 1280, height: 720 }));
-  mkdirSync(SCREENSHOTS, { recursive: true });
+  session = await openStudioSession(project, pageErrors, { viewport: { width: 1280, height: 720 } });
+  ({ server, page } = session);
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+  await session?.close();
   if (folder) rmSync(folder, { recursive: true, force: true });
 });
 

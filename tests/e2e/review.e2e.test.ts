@@ -4,17 +4,11 @@
 // 1-based, whole frame numbers and shows values at the playhead; E puts the caret after the
 // text; the Review tab reopens the sample last reviewed; a missing clip is marked and relinked
 // from the studio. No timing assertions here (bench/).
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, openStudioPage, serveStudio, type ServedStudio } from './studioServer';
-
-const ROOT = join(__dirname, '..', '..');
-const SCREENSHOTS = join(ROOT, 'test-artifacts', 'screenshots');
-const BIN = join(ROOT, 'bin', 'frustum.js');
+import { createDemoProject, openStudioSession, runFrustum, SCREENSHOTS, type ServedStudio, type StudioSession } from './studioServer';
 
 /** `frustum demo --count 4`: 60 samples with chains over 4 clips of 50 frames; the import below adds two RL samples. */
 const DEMO_SAMPLES = 60;
@@ -25,17 +19,13 @@ const TOTAL = DEMO_SAMPLES + 2;
 let folder: string;
 let project: string;
 let movedFolder: string;
+let session: StudioSession | undefined;
 let server: ServedStudio;
-let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
 
-function frustum(...args: string[]): string {
-  return execFileSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
-}
-
 function samplesWithChain(): number {
-  return (JSON.parse(frustum('stats', project, '--json')) as { samples: { withChain: number } }).samples.withChain;
+  return (JSON.parse(runFrustum('stats', project, '--json')) as { samples: { withChain: number } }).samples.withChain;
 }
 
 /** Opens a sample by its address and waits until Review shows it (not the one before it). */
@@ -57,11 +47,7 @@ function errorToasts(): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  // Fail, never skip: CI installs chromium (.ci/run APT_PACKAGES).
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (the browser tests need it)`);
-  folder = mkdtempSync(join(tmpdir(), 'frustum-review-e2e-'));
-  project = join(folder, 'demo.frustum');
-  frustum('demo', project, '--force', '--count', '4');
+  ({ folder, project } = createDemoProject('frustum-review-e2e-'));
   // Two RL records (RL samples have no chain): one on a demo clip, one on a clip that is not
   // where its dataset says; a copy of it waits in another folder, for the relink.
   const clips = join(folder, 'demo-clips');
@@ -73,15 +59,13 @@ beforeAll(async () => {
   movedFolder = join(folder, 'moved');
   mkdirSync(movedFolder);
   copyFileSync(join(clips, 'clips', '0001_dolly_out_medium.mp4'), join(movedFolder, 'moved_clip.mp4'));
-  frustum('import', project, join(clips, 'review-e2e-rl.json'));
-  server = await serveStudio(project);
-  ({ browser, page } = await openStudioPage(pageErrors, { width: 1280, height: 800 }));
-  mkdirSync(SCREENSHOTS, { recursive: true });
+  runFrustum('import', project, join(clips, 'review-e2e-rl.json'));
+  session = await openStudioSession(project, pageErrors, { viewport: { width: 1280, height: 800 } });
+  ({ server, page } = session);
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+  await session?.close();
   if (folder) rmSync(folder, { recursive: true, force: true });
 });
 

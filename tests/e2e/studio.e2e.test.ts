@@ -2,19 +2,16 @@
 // (issue #4 item 7): review a sample by keyboard, edit, save, reload and find the revision;
 // bulk-change a status; the token is required. Screenshots of each screen land in
 // test-artifacts/screenshots/ for a person to look at. No timing assertions here (bench/).
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, openStudioPage, serveStudio, type ServedStudio } from './studioServer';
+import { createDemoProject, openStudioSession, runFrustum, SCREENSHOTS, type ServedStudio, type StudioSession } from './studioServer';
 
-const ROOT = join(__dirname, '..', '..');
-const SCREENSHOTS = join(ROOT, 'test-artifacts', 'screenshots');
 
 let folder: string;
 let project: string;
+let session: StudioSession | undefined;
 let server: ServedStudio;
 let browser: Browser;
 let page: Page;
@@ -32,23 +29,17 @@ function routeFilter(): Promise<string> {
 }
 
 function stats(): { samples: { byStatus: Record<string, number> } } & Record<string, unknown> {
-  return JSON.parse(execFileSync(process.execPath, [join(ROOT, 'bin', 'frustum.js'), 'stats', project, '--json'], { encoding: 'utf8' }));
+  return JSON.parse(runFrustum('stats', project, '--json'));
 }
 
 beforeAll(async () => {
-  // Fail, never skip: CI installs chromium (.ci/run APT_PACKAGES).
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (the browser tests need it)`);
-  folder = mkdtempSync(join(tmpdir(), 'frustum-e2e-'));
-  project = join(folder, 'demo.frustum');
-  execFileSync(process.execPath, [join(ROOT, 'bin', 'frustum.js'), 'demo', project, '--force', '--count', '4'], { stdio: 'ignore' });
-  server = await serveStudio(project);
-  ({ browser, page } = await openStudioPage(pageErrors, { width: 1280, height: 720 }));
-  mkdirSync(SCREENSHOTS, { recursive: true });
+  ({ folder, project } = createDemoProject('frustum-e2e-'));
+  session = await openStudioSession(project, pageErrors, { viewport: { width: 1280, height: 720 } });
+  ({ server, browser, page } = session);
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+  await session?.close();
   if (folder) rmSync(folder, { recursive: true, force: true });
 });
 
@@ -338,7 +329,7 @@ describe('the studio in Chromium', () => {
     await row.getByRole('button', { name: 'log' }).click();
     await expect.poll(() => row.locator('.job-log').textContent()).toMatch(/succeeded/);
     await page.screenshot({ path: join(SCREENSHOTS, 'jobs.png') });
-    const listed = JSON.parse(execFileSync(process.execPath, [join(ROOT, 'bin', 'frustum.js'), 'jobs', project, '--json'], { encoding: 'utf8' })) as { jobs: Array<{ kind: string; state: string }> };
+    const listed = JSON.parse(runFrustum('jobs', project, '--json')) as { jobs: Array<{ kind: string; state: string }> };
     expect(listed.jobs[0]).toMatchObject({ kind: 'analyze', state: 'succeeded' });
     await page.keyboard.press('Escape');
   });

@@ -1,11 +1,28 @@
 // Starts `frustum serve` on a project as a child process, the way a person does, and reads the
 // studio URL from its first stdout line; opens the Chromium page the browser tests drive.
 // Shared by the browser tests and the benchmark.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { join } from 'node:path';
 
 const BIN = join(__dirname, '..', '..', 'bin', 'frustum.js');
+/** Where the browser tests leave their screenshots (git-ignored). */
+export const SCREENSHOTS = join(__dirname, '..', '..', 'test-artifacts', 'screenshots');
+
+/** `frustum` as a person runs it; its stdout. */
+export function runFrustum(...args: string[]): string {
+  return execFileSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+}
+
+/** A 4-clip demo project in a new temporary folder (the caller removes the folder). */
+export function createDemoProject(prefix: string): { folder: string; project: string } {
+  const folder = mkdtempSync(join(tmpdir(), prefix));
+  const project = join(folder, 'demo.frustum');
+  runFrustum('demo', project, '--force', '--count', '4');
+  return { folder, project };
+}
 
 export interface ServedStudio {
   url: string;
@@ -79,4 +96,35 @@ export async function openStudioPage(pageErrors: string[], viewport = { width: 1
     if (message.type() === 'error') pageErrors.push(message.text());
   });
   return { browser, page };
+}
+
+export interface StudioSession {
+  server: ServedStudio;
+  browser: Browser;
+  page: Page;
+  /** Closes the browser and stops the server. */
+  close(): Promise<void>;
+}
+
+/** `frustum serve` on the project and a Chromium page on it, as every browser test file starts. */
+export async function openStudioSession(project: string, pageErrors: string[], options: { viewport?: { width: number; height: number }; env?: NodeJS.ProcessEnv } = {}): Promise<StudioSession> {
+  // Fail, never skip: CI installs chromium (.ci/run APT_PACKAGES).
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (the browser tests need it)`);
+  const server = await serveStudio(project, [], options.env !== undefined ? { env: options.env } : {});
+  try {
+    const { browser, page } = await openStudioPage(pageErrors, options.viewport);
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    return {
+      server,
+      browser,
+      page,
+      async close() {
+        await browser.close();
+        await server.stop();
+      },
+    };
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
 }

@@ -5,22 +5,17 @@
 // it runs, then a GRPO run whose reward chart, clicked, opens that step's rollouts. Screenshots
 // land in test-artifacts/screenshots/. No timing assertions here (bench/trainChart.ts). The fakes
 // need python3 with PyYAML: skipped without it off CI, a failure on CI (tests/support/python.ts).
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAKE_EASYR1, FAKE_LLAMAFACTORY, fakeEnginesEnvironment } from '../fakes/environment';
 import { HAS_PYTHON_WITH_YAML, PYTHON_SKIP_NOTE } from '../support/python';
-import { CHROMIUM, openStudioPage, serveStudio, type ServedStudio } from './studioServer';
-
-const ROOT = join(__dirname, '..', '..');
-const SCREENSHOTS = join(ROOT, 'test-artifacts', 'screenshots');
+import { createDemoProject, openStudioSession, SCREENSHOTS, type ServedStudio, type StudioSession } from './studioServer';
 
 let folder: string;
+let session: StudioSession | undefined;
 let server: ServedStudio;
-let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
 
@@ -47,25 +42,18 @@ async function fillOverrides(rows: Array<[string, string]>): Promise<void> {
 
 describe.skipIf(!HAS_PYTHON_WITH_YAML)(`Train in Chromium${PYTHON_SKIP_NOTE}`, () => {
   beforeAll(async () => {
-    // Fail, never skip: CI installs chromium (.ci/run APT_PACKAGES), and the fakes are in the repository.
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (the browser tests need it)`);
     for (const fake of [join(FAKE_LLAMAFACTORY, 'llamafactory-cli'), join(FAKE_EASYR1, 'verl', 'trainer', 'main.py')]) {
       if (!existsSync(fake)) throw new Error(`${fake} is missing: the Train tests run the fake trainers`);
     }
-    folder = mkdtempSync(join(tmpdir(), 'frustum-train-e2e-'));
-    const project = join(folder, 'demo.frustum');
-    execFileSync(process.execPath, [join(ROOT, 'bin', 'frustum.js'), 'demo', project, '--force', '--count', '4'], { stdio: 'ignore' });
-    server = await serveStudio(project, [], {
-      // Slow enough to watch points arrive while the job runs, quick enough for a test.
-      env: fakeEnginesEnvironment({ FAKE_LLAMAFACTORY_STEP_SECONDS: '0.25', FAKE_EASYR1_STEP_SECONDS: '0.3' }),
-    });
-    ({ browser, page } = await openStudioPage(pageErrors, { width: 1440, height: 900 }));
-    mkdirSync(SCREENSHOTS, { recursive: true });
+    const demo = createDemoProject('frustum-train-e2e-');
+    folder = demo.folder;
+    // Slow enough to watch points arrive while the job runs, quick enough for a test.
+    session = await openStudioSession(demo.project, pageErrors, { viewport: { width: 1440, height: 900 }, env: fakeEnginesEnvironment({ FAKE_LLAMAFACTORY_STEP_SECONDS: '0.25', FAKE_EASYR1_STEP_SECONDS: '0.3' }) });
+    ({ server, page } = session);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+    await session?.close();
     if (folder) rmSync(folder, { recursive: true, force: true });
   });
 
