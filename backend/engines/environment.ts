@@ -4,6 +4,7 @@
 // how to get it. `frustum doctor` prints it and the studio's Train view shows it, before a job
 // can fail half-way through a launch; the training defaults (./defaults.ts) are sized by its GPUs.
 import { findOnPath } from '../executables';
+import type { Hardware } from './defaults';
 import { runProcess } from '../media/process';
 
 /** Each probe is a short command; a hung Python or driver must not hang `frustum doctor`. */
@@ -136,4 +137,22 @@ export async function listGpus(pathVariable = process.env['PATH'] ?? ''): Promis
     nvidiaSmi.error = error instanceof Error ? error.message : String(error);
   }
   return { nvidiaSmi, gpus: [] };
+}
+
+/** How long a GPU listing sizes new runs: the cards do not change between a preview and its start, and nvidia-smi takes a tenth of a second. */
+const GPU_LISTING_KEEP_MS = 60_000;
+let keptListing: { at: number; path: string; listing: Promise<Pick<TrainingEnvironment, 'nvidiaSmi' | 'gpus'>> } | null = null;
+
+/** What a run's defaults are sized by (./defaults.ts): the GPUs asked for, else every one listed (at least 1), and the smallest card's memory. */
+export async function hardwareFor(request: { gpus?: number | undefined; nodes?: number | undefined }): Promise<Hardware> {
+  const path = process.env['PATH'] ?? '';
+  if (keptListing === null || keptListing.path !== path || Date.now() - keptListing.at > GPU_LISTING_KEEP_MS) {
+    keptListing = { at: Date.now(), path, listing: listGpus(path) };
+  }
+  const { gpus: listed } = await keptListing.listing;
+  return {
+    gpus: request.gpus ?? Math.max(1, listed.length),
+    nodes: request.nodes ?? 1,
+    memoryGiB: listed.length === 0 ? null : Math.min(...listed.map((gpu) => gpu.memoryTotalMiB)) / 1024,
+  };
 }

@@ -4,25 +4,21 @@
 import type { TrainPlan, TrainRequest } from '../../common/api/contract';
 import type { WritableDB } from '../../db/connection';
 import { statement } from '../../db/statements';
-import { choosePython, listGpus } from './environment';
+import { choosePython, hardwareFor } from './environment';
 import { planRun } from './plan';
 import { runFolderOf, runNameOf } from './runFolder';
 
 const SHOWN_DATA_CHARS = 4000;
 
 export async function previewTrainPlan(db: WritableDB, projectPath: string, request: TrainRequest, options: { python?: string } = {}): Promise<TrainPlan & { runFolder: string }> {
-  const { gpus: listed } = await listGpus();
+  const hardware = await hardwareFor(request);
   const jobId = nextJobId(db);
   const plan = planRun(db, {
     request,
     runFolder: runFolderOf(projectPath, jobId),
     runName: runNameOf(projectPath, jobId),
     python: choosePython(options.python, process.env).command,
-    hardware: {
-      gpus: request.gpus ?? Math.max(1, listed.length),
-      nodes: request.nodes ?? 1,
-      memoryGiB: listed.length === 0 ? null : Math.min(...listed.map((gpu) => gpu.memoryTotalMiB)) / 1024,
-    },
+    hardware,
   });
   const data = plan.snapshot.files.map((file) => ({
     path: file.path,

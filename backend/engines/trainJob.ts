@@ -16,7 +16,7 @@ import { storeMetricPoints, storeRollouts, type MetricPoint } from '../../db/tra
 import type { JobContext } from '../jobs/kinds';
 import { listCheckpoints } from './checkpoints';
 import { consoleMetricsReader, EARLIER_LOGS, parseEasyR1Output, parseExperimentLogLine, parseRolloutLine } from './easyr1';
-import { choosePython, listGpus } from './environment';
+import { choosePython, hardwareFor } from './environment';
 import { lastLlamaFactoryCheckpoint, parseLlamaFactoryOutput, parseTrainerLogLine } from './llamafactory';
 import type { LogLine, OutputProgress } from './logLine';
 import { planRun, rayEntrypoint } from './plan';
@@ -83,8 +83,7 @@ async function prepareRun(params: TrainParams, context: JobContext): Promise<{ r
   if (params.resumeOf !== undefined) {
     const resumed = jobById(context.db, params.resumeOf);
     if (!resumed || resumed.kind !== 'train') throw new UsageError(`job ${params.resumeOf} is not a training job`);
-    const root = rootJobOf(context, params.resumeOf);
-    const folder = runFolderOf(context.projectPath, root);
+    const folder = runFolderOf(context.projectPath, resumeChainOf(context.db, params.resumeOf)[0] as number);
     const run = readRunDescription(folder);
     if (run === null) throw new UsageError(`job ${params.resumeOf} has no run folder to resume (${folder}); start a new run`);
     context.log(`resuming ${folder} (${run.engine}, snapshot ${run.snapshot.hash.slice(0, 12)})`);
@@ -92,15 +91,12 @@ async function prepareRun(params: TrainParams, context: JobContext): Promise<{ r
     return { run, folder };
   }
   const folder = runFolderOf(context.projectPath, context.jobId);
-  const { gpus: listed } = await listGpus();
-  const gpus = params.request.gpus ?? Math.max(1, listed.length);
-  const memoryGiB = listed.length === 0 ? null : Math.min(...listed.map((gpu) => gpu.memoryTotalMiB)) / 1024;
+  const hardware = await hardwareFor(params.request);
   const python = choosePython(params.python, process.env).command;
   const runName = runNameOf(context.projectPath, context.jobId);
   context.progress(0, 0, 'freezing the dataset');
   const plan = planRun(context.db, {
-    request: params.request, runFolder: folder, runName, python,
-    hardware: { gpus, nodes: params.request.nodes ?? 1, memoryGiB },
+    request: params.request, runFolder: folder, runName, python, hardware,
   });
   const run = writeRunFolder(plan, { runName, jobId: context.jobId, request: params.request, python, rayJobId: null });
   context.log(`run folder ${folder}: ${plan.snapshot.sampleIds.length} samples, snapshot ${plan.snapshot.hash}`);
@@ -108,17 +104,20 @@ async function prepareRun(params: TrainParams, context: JobContext): Promise<{ r
   return { run, folder };
 }
 
-/** The job whose run folder a chain of resumes continues. */
-export function rootJobOf(context: Pick<JobContext, 'db'>, jobId: number): number {
-  let current = jobId;
-  for (let depth = 0; depth < 1000; depth++) {
-    const row = jobById(context.db, current);
-    if (!row) return current;
-    const resumeOf = (JSON.parse(row.params) as { resumeOf?: number }).resumeOf;
-    if (resumeOf === undefined) return current;
+/**
+ * A training job and the jobs it resumed, oldest first: the first owns the run folder, and the
+ * run's curves are theirs together. Stops at a job that is gone or not a training job, and at a
+ * loop (ids only grow, but a hand-edited row could point anywhere).
+ */
+export function resumeChainOf(db: JobContext['db'], jobId: number): number[] {
+  const chain = [jobId];
+  for (let current = jobId; ;) {
+    const row = jobById(db, current);
+    const resumeOf = row?.kind === 'train' ? trainParams.safeParse(JSON.parse(row.params)).data?.resumeOf : undefined;
+    if (resumeOf === undefined || chain.includes(resumeOf)) return chain;
+    chain.unshift(resumeOf);
     current = resumeOf;
   }
-  return current;
 }
 
 /**

@@ -12,7 +12,7 @@ import { detectTrainingEnvironment } from '../../engines/environment';
 import { checkTrainRequest } from '../../engines/plan';
 import { previewTrainPlan } from '../../engines/preview';
 import { readRunDescription, runFolderOf } from '../../engines/runFolder';
-import { rootJobOf, trainParams } from '../../engines/trainJob';
+import { resumeChainOf, trainParams } from '../../engines/trainJob';
 import { contradictionsOf, readingForChecks } from '../../facts/lintCache';
 import type { Handlers, StudioContext } from '../context';
 
@@ -32,14 +32,8 @@ export function enginesHandlers(context: StudioContext): Handlers<EngineMethods>
   };
   /** The job and the jobs it resumed, oldest first: a run's history across resumes. */
   const lineage = (jobId: number): number[] => {
-    const chain = [jobId];
-    for (let current = jobId; ;) {
-      const resumeOf = trainParams.safeParse(JSON.parse(trainJob(current).params)).data?.resumeOf;
-      if (resumeOf === undefined || chain.includes(resumeOf)) break;
-      chain.unshift(resumeOf);
-      current = resumeOf;
-    }
-    return chain;
+    trainJob(jobId);
+    return resumeChainOf(db, jobId);
   };
 
   return {
@@ -82,7 +76,7 @@ export function enginesHandlers(context: StudioContext): Handlers<EngineMethods>
         if (row.kind !== 'train') continue;
         const params = trainParams.safeParse(JSON.parse(row.params));
         if (!params.success) continue;
-        const folder = runFolderOf(projectPath, rootJobOf(context, row.id));
+        const folder = runFolderOf(projectPath, resumeChainOf(db, row.id)[0] as number);
         let description = null;
         try {
           description = readRunDescription(folder);
@@ -107,14 +101,13 @@ export function enginesHandlers(context: StudioContext): Handlers<EngineMethods>
     },
 
     'training.metrics': (request) => {
-      trainJob(request.jobId);
-      // The seq first: a point stored while the series are read comes again with afterSeq, never lost.
+      const chain = lineage(request.jobId);
+      // The seq before the series: a point stored while they are read comes again with afterSeq, never lost.
       const seq = metricsSeq(db);
-      return { series: metricSeriesOfJobs(db, lineage(request.jobId), request.afterSeq ?? 0), seq };
+      return { series: metricSeriesOfJobs(db, chain, request.afterSeq ?? 0), seq };
     },
 
     'training.rollouts': (request) => {
-      trainJob(request.jobId);
       const chain = lineage(request.jobId);
       const steps = rolloutSteps(db, chain);
       const step = request.step ?? steps.at(-1) ?? null;
