@@ -101,5 +101,8 @@ execFileSync(node, [join(root, 'bench', 'studio.mjs')], { stdio: 'inherit' });
 // TensorFlow.js's wasm kernels: the backend's own against ours (the built-in model trains on them).
 execFileSync(node, [join(root, 'dist', 'bench', 'wasmKernels.js')], { stdio: 'inherit' });
 
+// The exported reasoner in onnxruntime against TensorFlow.js's step-by-step decoding (training/onnx).
+execFileSync(node, [join(root, 'dist', 'bench', 'onnxDecoding.js')], { stdio: 'inherit' });
+
 // Train's live charts: a trainer's log line → the chart painted, and 100k points per series.
 execFileSync(node, [join(root, 'dist', 'bench', 'trainChart.cjs')], { stdio: 'inherit' });

@@ -35,6 +35,10 @@ frustum('validate', join(demo, 'demo-clips', 'sft.json'), '--limit', '5');
 frustum('validate', project, '--limit', '5'); // the project's chains against the analyzer's readings
 frustum('export', project, '--format', 'sft', '--out', join(demo, 'export', 'camreasoning_sft.json'));
 frustum('export', project, '--format', 'rl', '--out', join(demo, 'export', 'camreasoning_rl.json'));
+// The built-in reasoner trained on the demo clips, SFT then a few GRPO steps from its checkpoint
+// (TensorFlow.js here, no GPU): the Train view opens on real jobs with real curves and rollouts.
+frustum('train', project, '--engine', 'builtin', '--objective', 'sft', '--set', 'trainer.max_seconds=50');
+frustum('train', project, '--engine', 'builtin', '--objective', 'grpo', '--set', 'trainer.max_steps=4', '--set', 'trainer.val_freq=2');
 
 // Real CameraBench questions shipped with the repository (their clips are not: they import as missing).
 const sampleProject = join(demo, 'camerabench-sample.frustum');

@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { ProjectError } from '../../common/errors';
 import { createProject } from '../../db/connection';
 import type { ImportReport } from '../formats/importFiles';
+import { runsFolder } from '../engines/runFolder';
 import { jobsFolder } from '../jobs/control';
 import { foregroundJobResult, runForegroundJob } from '../jobs/foreground';
 import type { ProjectProbeReport } from '../media/probeProject';
@@ -43,8 +44,9 @@ export async function createDemo(options: DemoOptions): Promise<DemoReport> {
   if (existsSync(project)) {
     if (!options.force) throw new ProjectError(project, 'already exists; pass --force to rebuild the demo');
     for (const suffix of ['', '-wal', '-shm']) rmSync(project + suffix, { force: true });
-    // The old demo's job logs went with its jobs table.
+    // The old demo's job logs and training runs went with its jobs table.
     rmSync(jobsFolder(project), { recursive: true, force: true });
+    rmSync(runsFolder(project), { recursive: true, force: true });
   }
   if (existsSync(clipsFolder)) rmSync(clipsFolder, { recursive: true, force: true });
 

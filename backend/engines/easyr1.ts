@@ -130,9 +130,10 @@ export function easyR1Checkpoints(folder: string): CheckpointInfo[] {
     const actor = join(path, 'actor');
     const actorFiles = existsSync(actor) ? readdirSync(actor) : [];
     const merged = existsSync(join(actor, 'huggingface')) && readdirSync(join(actor, 'huggingface')).some((file) => file.endsWith('.safetensors'));
+    // The built-in trainer's model.json + weights.bin (with its ONNX export) are a whole model too.
     const weights = existsSync(join(actor, 'lora_adapter'))
       ? 'adapter'
-      : merged
+      : merged || actorFiles.includes('model.json')
         ? 'full'
         : actorFiles.some((file) => /^model_world_size_\d+_rank_\d+\.pt$/.test(file))
           ? 'shards'

@@ -10,7 +10,8 @@ import { tempDir } from '../../tests/support/tempDir';
 import { easyR1Defaults, llamaFactoryDefaults, modelBillions } from './defaults';
 import { consoleMetricsReader, flattenMetrics, parseEasyR1Output, parseExperimentLogLine, withoutRayPrefix } from './easyr1';
 import { parseLlamaFactoryOutput, parseTrainerLogLine } from './llamafactory';
-import { applyOverrides, shellQuote } from './plan';
+import { applyOverrides } from './plan';
+import { shellQuote } from './shell';
 import { descendantsOf } from './processTree';
 import { tailFile } from './tail';
 

@@ -12,9 +12,11 @@ import { QUESTION_TEMPLATE_TAIL } from '../../common/formats/prompts';
 import type { WritableDB } from '../../db/connection';
 import { packageRoot } from '../packageRoot';
 import { DEEPSPEED_ZERO3, DEFAULT_MODEL, easyR1Defaults, largestDivisorAtMost, llamaFactoryDefaults, type Config, type Hardware } from './defaults';
+import { planBuiltin } from './builtin';
 import { CHECKPOINTS, CONFIG_YAML, ROLLOUTS } from './easyr1';
 import { TRAIN_YAML } from './llamafactory';
 import { rayDashboardUrl } from './ray';
+import { shellQuote } from './shell';
 import { freezeSnapshot, RL_TRAIN_FILE, RL_VAL_FILE, SFT_DATASET, type Snapshot, type SnapshotFile } from './snapshot';
 
 export type Engine = TrainRequest['engine'];
@@ -51,13 +53,16 @@ export interface PlanInput {
   python: string;
 }
 
-/** The engine each objective runs on: LLaMA-Factory has no GRPO (its maintainers send people to EasyR1), EasyR1 no SFT. */
+/** The external engine of each objective: LLaMA-Factory has no GRPO (its maintainers send people to EasyR1), EasyR1 no SFT. The built-in trainer does both. */
 const ENGINE_OF: Record<TrainRequest['objective'], Engine> = { sft: 'llamafactory', grpo: 'easyr1' };
 
 /** What a request cannot ask for whatever the project holds: checked before a job is made for it. */
 export function checkTrainRequest(request: TrainRequest): void {
-  if (ENGINE_OF[request.objective] !== request.engine) {
-    throw new UsageError(`--engine ${request.engine} does not train --objective ${request.objective}: SFT runs on llamafactory, GRPO on easyr1`);
+  if (request.engine !== 'builtin' && ENGINE_OF[request.objective] !== request.engine) {
+    throw new UsageError(`--engine ${request.engine} does not train --objective ${request.objective}: SFT runs on llamafactory or builtin, GRPO on easyr1 or builtin`);
+  }
+  if (request.engine === 'builtin' && (request.gpus !== undefined || request.nodes !== undefined)) {
+    throw new UsageError('--gpus and --nodes are for the external trainers; the built-in one runs in one process (TensorFlow.js picks the GPU itself when tfjs-node-gpu is installed)');
   }
   if (request.rayAddress !== undefined) {
     if (request.engine !== 'easyr1') throw new UsageError('--ray-address submits EasyR1 jobs only (LLaMA-Factory runs on this machine)');
@@ -68,11 +73,19 @@ export function checkTrainRequest(request: TrainRequest): void {
 export function planRun(db: WritableDB, input: PlanInput): RunPlan {
   const { request, runFolder } = input;
   checkTrainRequest(request);
-  const model = request.model ?? DEFAULT_MODEL;
   const snapshot = freezeSnapshot(db, request.objective, request.filter);
   const records = snapshot.sampleIds.length;
   const notes = [...snapshot.notes];
+  if (request.engine === 'builtin') {
+    const parts = planBuiltin({
+      objective: request.objective, model: request.model, records, runFolder, runName: input.runName,
+      applyOverrides: (config) => applyOverrides(config, request.sets ?? [], 'dotted', notes),
+    });
+    notes.push(...parts.notes);
+    return { engine: 'builtin', objective: request.objective, model: parts.model, runFolder, snapshot, files: parts.files, command: parts.command, notes, paths: parts.paths };
+  }
   if (request.engine === 'llamafactory') {
+    const model = request.model ?? DEFAULT_MODEL;
     const defaults = llamaFactoryDefaults({ model, records, hardware: input.hardware, runFolder, dataset: SFT_DATASET });
     notes.push(...defaults.notes);
     const config = applyOverrides(defaults.config, request.sets ?? [], 'flat', notes);
@@ -87,6 +100,7 @@ export function planRun(db: WritableDB, input: PlanInput): RunPlan {
     return { engine: 'llamafactory', objective: 'sft', model, runFolder, snapshot, files, command, notes, paths: { metricsLog: join(outputDir, 'trainer_log.jsonl'), checkpointFolder: null, rollouts: null } };
   }
 
+  const model = request.model ?? DEFAULT_MODEL;
   const defaults = easyR1Defaults({
     model, records, hardware: input.hardware, runFolder, experiment: input.runName,
     trainFile: join(runFolder, RL_TRAIN_FILE), valFile: join(runFolder, RL_VAL_FILE),
@@ -176,10 +190,6 @@ function parseScalar(key: string, value: string): unknown {
 
 function yamlFile(config: Config, title: string): string {
   return `# ${title}.\n# Every key is the trainer's own; edit the job's --set overrides to change one.\n${toYaml(config, { lineWidth: 0 })}`;
-}
-
-export function shellQuote(text: string): string {
-  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 /** What command.sh runs: environment, then the command; `takesOverrides`: extra key=value arguments reach the trainer. */

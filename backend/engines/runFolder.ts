@@ -5,7 +5,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { array, enum as zodEnum, nullable, number, object, optional, string, type infer as Infer } from 'zod';
-import { libraryFilter, trainRequest } from '../../common/api/contract';
+import { libraryFilter, trainEngine, trainRequest } from '../../common/api/contract';
 import { ProjectError } from '../../common/errors';
 import type { RunPlan } from './plan';
 import { writeSnapshot } from './snapshot';
@@ -28,7 +28,7 @@ export function runNameOf(projectPath: string, jobId: number): string {
 export const RUN_JSON = 'run.json';
 
 const runDescription = object({
-  engine: zodEnum(['llamafactory', 'easyr1']),
+  engine: trainEngine,
   objective: zodEnum(['sft', 'grpo']),
   model: string(),
   runName: string(),

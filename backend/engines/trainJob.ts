@@ -19,6 +19,7 @@ import { consoleMetricsReader, EARLIER_LOGS, parseEasyR1Output, parseExperimentL
 import { choosePython, hardwareFor } from './environment';
 import { lastLlamaFactoryCheckpoint, parseLlamaFactoryOutput, parseTrainerLogLine } from './llamafactory';
 import type { LogLine, OutputProgress } from './logLine';
+import { writeRunEvidence } from './builtinEvidence';
 import { planRun, rayEntrypoint } from './plan';
 import { descendantsOf } from './processTree';
 import { isRayFinal, rayJobsClient } from './ray';
@@ -40,6 +41,8 @@ export const trainParams = object({
   python: optional(string().min(1)),
   /** A resume: the training job whose run folder this one continues. */
   resumeOf: optional(number().int().positive()),
+  /** A resume's `--set key=value`s: passed to command.sh, whose trainer reads them over its config (more steps, a lower rate). */
+  resumeSets: optional(trainRequest.shape.sets),
   /** Write the run folder and stop (`frustum train --dry-run` writes nothing; this is for tests of the folder and for by-hand runs). */
   prepareOnly: optional(boolean()),
 });
@@ -48,8 +51,10 @@ export type TrainParams = Infer<typeof trainParams>;
 export function trainTitle(params: TrainParams): string {
   if (params.resumeOf !== undefined) return `resume training job ${params.resumeOf}`;
   const { engine, objective, model } = params.request;
-  return `${objective.toUpperCase()} with ${engine === 'llamafactory' ? 'LLaMA-Factory' : 'EasyR1'}${model ? ` (${model})` : ''}`;
+  return `${objective.toUpperCase()} with ${ENGINE_NAMES[engine]}${model ? ` (${model})` : ''}`;
 }
+
+const ENGINE_NAMES: Record<RunDescription['engine'], string> = { llamafactory: 'LLaMA-Factory', easyr1: 'EasyR1', builtin: 'the built-in model' };
 
 export interface TrainResult {
   runFolder: string;
@@ -100,6 +105,7 @@ async function prepareRun(params: TrainParams, context: JobContext): Promise<{ r
   });
   const run = writeRunFolder(plan, { runName, jobId: context.jobId, request: params.request, python, rayJobId: null });
   context.log(`run folder ${folder}: ${plan.snapshot.sampleIds.length} samples, snapshot ${plan.snapshot.hash}`);
+  if (run.engine === 'builtin') await writeRunEvidence(context, plan.snapshot, folder);
   for (const note of plan.notes) context.log(`  ${note}`);
   return { run, folder };
 }
@@ -138,11 +144,13 @@ function keepEarlierLogs(run: RunDescription, folder: string, context: JobContex
   context.log(`kept the earlier logs in ${attempt}`);
 }
 
-/** LLaMA-Factory resumes from a checkpoint it is told (and must keep its log); EasyR1 finds the tracker's last step itself. */
+/** LLaMA-Factory resumes from a checkpoint it is told (and must keep its log); EasyR1 and the built-in trainer find the tracker's last step themselves. */
 function resumeArguments(run: RunDescription, params: TrainParams): string[] {
-  if (params.resumeOf === undefined || run.engine !== 'llamafactory') return [];
+  if (params.resumeOf === undefined) return [];
+  const overrides = (params.resumeSets ?? []).map(({ key, value }) => `${key}=${value}`);
+  if (run.engine !== 'llamafactory') return overrides;
   const last = lastLlamaFactoryCheckpoint(dirname(run.paths.metricsLog));
-  return last === null ? ['overwrite_output_dir=false'] : [`resume_from_checkpoint=${last}`, 'overwrite_output_dir=false'];
+  return [...(last === null ? ['overwrite_output_dir=false'] : [`resume_from_checkpoint=${last}`, 'overwrite_output_dir=false']), ...overrides];
 }
 
 interface TrainerWatcher {
@@ -159,8 +167,8 @@ interface TrainerWatcher {
 
 /** Turns what the trainer writes and prints into metric points, progress and rollouts. */
 function watchTrainer(run: RunDescription, context: JobContext, isResume: boolean): TrainerWatcher {
-  // A resumed LLaMA-Factory run appends to the log the earlier job read; EasyR1's was moved away (keepEarlierLogs).
-  const metrics = tailFile(run.paths.metricsLog, { fromEnd: isResume && run.engine === 'llamafactory' });
+  // A resumed LLaMA-Factory or built-in run appends to the log the earlier job read; EasyR1's was moved away (keepEarlierLogs).
+  const metrics = tailFile(run.paths.metricsLog, { fromEnd: isResume && run.engine !== 'easyr1' });
   const rollouts = run.paths.rollouts === null ? null : tailFile(run.paths.rollouts, { fromEnd: isResume });
   const parse = run.engine === 'llamafactory' ? parseTrainerLogLine : parseExperimentLogLine;
   // Only a Ray cluster's log needs the console's blocks (its disk is not ours); locally the file says the same.
@@ -203,6 +211,7 @@ function watchTrainer(run: RunDescription, context: JobContext, isResume: boolea
       if (output.length > TAIL_LINES) output.shift();
       const block = consoleBlocks?.feed(line) ?? null;
       if (block !== null) store([block]);
+      // The built-in trainer prints EasyR1's progress lines.
       const progress: OutputProgress | null = run.engine === 'llamafactory' ? parseLlamaFactoryOutput(line) : parseEasyR1Output(line);
       if (progress === null) return;
       if (progress.total !== undefined) total = progress.total;

@@ -281,8 +281,11 @@ export const trainingEnvironment = object({
 });
 export type TrainingEnvironment = Infer<typeof trainingEnvironment>;
 
-/** The external trainers (backend/engines/): LLaMA-Factory for SFT, EasyR1 for GRPO. */
-export const TRAIN_ENGINES = ['llamafactory', 'easyr1'] as const;
+/**
+ * The trainers (backend/engines/): LLaMA-Factory for SFT, EasyR1 for GRPO, and the built-in
+ * reasoner (training/), which does both on this machine with TensorFlow.js.
+ */
+export const TRAIN_ENGINES = ['llamafactory', 'easyr1', 'builtin'] as const;
 export const trainEngine = zodEnum(TRAIN_ENGINES);
 export const TRAIN_OBJECTIVES = ['sft', 'grpo'] as const;
 export const trainObjective = zodEnum(TRAIN_OBJECTIVES);
@@ -295,7 +298,10 @@ export const trainObjective = zodEnum(TRAIN_OBJECTIVES);
 export const trainRequest = object({
   engine: trainEngine,
   objective: trainObjective,
-  /** A Hugging Face id or a local folder; default Qwen/Qwen2.5-VL-7B-Instruct. */
+  /**
+   * A Hugging Face id or a local folder; default Qwen/Qwen2.5-VL-7B-Instruct. Built-in GRPO: the
+   * SFT checkpoint folder to start from; default the newest built-in SFT run's last checkpoint.
+   */
   model: optional(text(1000).min(1)),
   sets: optional(array(object({ key: text(200).min(1), value: text(10_000) })).max(200)),
   /** Which samples the run trains on (any Library filter); default: the objective's records (SFT chains / RL records) of split "train" when there is one. */
@@ -330,7 +336,7 @@ export const trainPlan = object({
 export type TrainPlan = Infer<typeof trainPlan>;
 
 export const checkpoint = object({
-  /** checkpoint-N (LLaMA-Factory) or global_step_N (EasyR1). */
+  /** checkpoint-N (LLaMA-Factory) or global_step_N (EasyR1 and the built-in trainer). */
   name: string(),
   step: number().int().nonnegative(),
   path: string(),

@@ -7,6 +7,7 @@ import * as studio from './0004-studio';
 import * as mediaRoots from './0005-media-roots';
 import * as jobs from './0006-jobs';
 import * as training from './0007-training';
+import * as evidence from './0008-evidence';
 
 export interface Migration {
   version: number;
@@ -22,4 +23,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, ...mediaRoots },
   { version: 6, ...jobs },
   { version: 7, ...training },
+  { version: 8, ...evidence },
 ];

@@ -173,11 +173,11 @@ program
 
 program
   .command('train')
-  .description('fine-tune on this machine\'s GPUs (or a Ray cluster): LLaMA-Factory SFT or EasyR1 GRPO on a frozen snapshot of the project\'s samples, with live metrics in the studio')
+  .description('fine-tune on a frozen snapshot of the project\'s samples, with live metrics in the studio: LLaMA-Factory SFT or EasyR1 GRPO on this machine\'s GPUs (or a Ray cluster), or the built-in reasoner (SFT and GRPO, TensorFlow.js, no Python or GPU needed)')
   .argument('<project>', 'project file')
-  .addOption(new Option('--engine <engine>', 'the trainer').choices(['llamafactory', 'easyr1']))
-  .addOption(new Option('--objective <objective>', 'sft (LLaMA-Factory) or grpo (EasyR1)').choices(['sft', 'grpo']))
-  .option('--model <model>', 'Hugging Face id or local folder (default Qwen/Qwen2.5-VL-7B-Instruct)')
+  .addOption(new Option('--engine <engine>', 'the trainer').choices(['llamafactory', 'easyr1', 'builtin']))
+  .addOption(new Option('--objective <objective>', 'sft (LLaMA-Factory or builtin) or grpo (EasyR1 or builtin)').choices(['sft', 'grpo']))
+  .option('--model <model>', 'Hugging Face id or local folder (default Qwen/Qwen2.5-VL-7B-Instruct); builtin GRPO: the SFT checkpoint to start from (default: the newest built-in SFT run\'s last)')
   .option('--set <key=value>', 'override a config key (dotted for EasyR1: worker.rollout.n=4); repeatable', (value: string, previous: string[] = []) => [...previous, value])
   .option('--split <split>', 'train on samples of this split (repeatable; default: train when the project has it)', (value: string, previous: string[] = []) => [...previous, value])
   .addOption(new Option('--status <status>', 'only samples with this review status (repeatable; default: all but rejected)').choices(['draft', 'reviewed', 'accepted', 'rejected']).argParser((value: string, previous: string[] = []) => [...previous, value]))
@@ -186,11 +186,18 @@ program
   .option('--nodes <n>', 'machines (EasyR1 with --ray-address)')
   .option('--ray-address <url>', 'EasyR1: submit to a Ray cluster through its Jobs REST API (http://HEAD:8265)')
   .option('--python <path>', 'the Python that runs EasyR1 (default: FRUSTUM_PYTHON, else python3 on PATH)')
-  .option('--resume <job>', 'continue a training job\'s run from its last checkpoint (a new job; --engine and the rest come from it)')
+  .option('--resume <job>', 'continue a training job\'s run from its last checkpoint (a new job; --engine and the rest come from it; --set overrides its config for this attempt)')
   .option('--dry-run', 'print the run folder\'s files and the command without writing or running anything')
   .option('--detach', 'start the job in the background and return (follow it with frustum logs -f, or in the studio)')
   .addOption(json)
   .action(async (project: string, options) => (await import('./commands/train')).run(project, options));
+
+program
+  .command('builtin-train', { hidden: true })
+  .description('the built-in reasoner\'s trainer, run by a built-in run\'s command.sh: trains in RUN_FOLDER as its builtin.yaml says, resuming from its checkpoints')
+  .argument('<run-folder>', 'a built-in run folder (frustum train … --engine builtin writes it)')
+  .argument('[overrides...]', 'key=value settings read over builtin.yaml (dotted keys, e.g. trainer.max_steps=20)')
+  .action(async (folder: string, overrides: string[]) => (await import('./commands/builtinTrain')).run(folder, overrides));
 
 program
   .command('doctor')

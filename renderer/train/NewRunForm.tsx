@@ -1,23 +1,36 @@
-// A new training run: engine (LLaMA-Factory SFT / EasyR1 GRPO), model, GPUs, nodes and Ray
-// address (EasyR1), `key=value` overrides, which samples (splits, statuses, a Library saved
+// A new training run: engine (LLaMA-Factory SFT / EasyR1 GRPO / the built-in trainer, SFT or
+// GRPO on this machine's CPU), model (for built-in GRPO the SFT checkpoint to start from), GPUs,
+// nodes and Ray address (EasyR1), `key=value` overrides, which samples (splits, statuses, a Library saved
 // view), and beside it the live preview of what the job will write and run (training.preview,
 // after typing rests): each file in a tab, the command, the sample count, the dataset snapshot's
 // hash and the notes on the defaults chosen. Start (Ctrl/⌘+Enter) launches it. A bad request's
 // message shows where it applies, with the override rows it names marked.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { Job, TrainPlan } from '../../common/api/contract';
+import type { Job, TrainPlan, TrainRun } from '../../common/api/contract';
 import { REVIEW_STATUSES } from '../../common/api/contract';
 import { errorMessage, useClient, useQuery } from '../app/api';
 import { shortHash } from './lineage';
 import { parseOverrideLines, rowsNamedIn, type OverrideRow } from './overrides';
-import { EMPTY_FORM, toTrainRequest, type Engine, type TrainForm } from './trainForm';
+import { builtinSftCheckpoints, EMPTY_FORM, formFields, formObjective, toTrainRequest, type Engine, type Objective, type TrainForm } from './trainForm';
 
 const PREVIEW_DEBOUNCE_MS = 350;
 const MODELS = ['Qwen/Qwen2.5-VL-7B-Instruct', 'Qwen/Qwen2.5-VL-3B-Instruct', 'Qwen/Qwen2.5-VL-32B-Instruct', 'Qwen/Qwen2.5-VL-72B-Instruct'];
 const ENGINES: Array<{ engine: Engine; label: string; hint: string }> = [
   { engine: 'llamafactory', label: 'LLaMA-Factory · SFT', hint: 'supervised fine-tuning on the O-T-A chains' },
   { engine: 'easyr1', label: 'EasyR1 · GRPO', hint: 'reinforcement learning on the RL records with CamReasoner\'s reward' },
+  { engine: 'builtin', label: 'Built-in · SFT or GRPO', hint: 'the built-in reasoner, a small GRU model; runs here on the CPU — no Python or GPU' },
 ];
+const OBJECTIVES: Array<{ objective: Objective; label: string; hint: string }> = [
+  { objective: 'sft', label: 'SFT', hint: 'supervised training on the O-T-A chains, from scratch' },
+  { objective: 'grpo', label: 'GRPO', hint: 'reinforcement learning on the RL records with CamReasoner\'s reward, from an SFT checkpoint' },
+];
+/** Examples for the override hint and the paste box: keys of the file the engine reads. */
+const OVERRIDE_HINTS: Record<Engine, { legend: string; lines: string }> = {
+  llamafactory: { legend: 'keys of train.yaml (num_train_epochs=1)', lines: 'learning_rate=1e-5\nnum_train_epochs=1' },
+  easyr1: { legend: 'dotted keys of config.yaml (worker.rollout.n=8)', lines: 'trainer.total_epochs=2\nworker.rollout.n=8' },
+  builtin: { legend: 'dotted keys of builtin.yaml (trainer.total_epochs=20, worker.rollout.n=8)', lines: 'trainer.total_epochs=20\nworker.rollout.n=8' },
+};
+const CHECKPOINT_PLACEHOLDER = 'SFT checkpoint to start from (blank: the newest built-in SFT run\'s)';
 
 /** The line of command.sh that starts the trainer (the script's comments and settings are in its tab). */
 function commandLine(command: string): string {
@@ -25,7 +38,7 @@ function commandLine(command: string): string {
   return lines.find((line) => line.startsWith('exec ')) ?? lines.at(-1) ?? command;
 }
 
-export function NewRunForm({ gpuCount, onStarted, onCancel }: { gpuCount: number; onStarted: (job: Job) => void; onCancel: () => void }) {
+export function NewRunForm({ gpuCount, runs, onStarted, onCancel }: { gpuCount: number; runs: readonly TrainRun[]; onStarted: (job: Job) => void; onCancel: () => void }) {
   const client = useClient();
   const [form, setForm] = useState<TrainForm>(EMPTY_FORM);
   const [plan, setPlan] = useState<TrainPlan | null>(null);
@@ -41,6 +54,9 @@ export function NewRunForm({ gpuCount, onStarted, onCancel }: { gpuCount: number
   const [viewName, setViewName] = useState('');
 
   const { request, problems } = useMemo(() => toTrainRequest(form), [form]);
+  const fields = formFields(form);
+  const objective = formObjective(form);
+  const checkpoints = useMemo(() => builtinSftCheckpoints(runs), [runs]);
   const requestKey = JSON.stringify(request);
 
   // The preview follows the form once typing rests; an answer to an older form is dropped.
@@ -133,32 +149,55 @@ export function NewRunForm({ gpuCount, onStarted, onCancel }: { gpuCount: number
               {label}
             </label>
           ))}
+          <p className="engine-hint muted" data-testid="engine-hint">{ENGINES.find((item) => item.engine === form.engine)?.hint}</p>
         </fieldset>
-        <label className="form-row">
-          <span>Model</span>
-          <input list="train-models" value={form.model} placeholder={`${MODELS[0]} (default)`} onChange={(event) => update({ model: event.target.value })} aria-label="Model" spellCheck={false} />
-          <datalist id="train-models">{MODELS.map((model) => <option key={model} value={model} />)}</datalist>
-        </label>
-        <div className="form-grid">
+        {fields.hasObjectiveChoice && (
+          <fieldset className="engine-choice objective-choice" data-testid="objective-choice">
+            <legend>Objective</legend>
+            {OBJECTIVES.map((choice) => (
+              <label key={choice.objective} className={objective === choice.objective ? 'engine on' : 'engine'} title={choice.hint}>
+                <input type="radio" name="objective" value={choice.objective} checked={objective === choice.objective} onChange={() => update({ objective: choice.objective })} />
+                {choice.label}
+              </label>
+            ))}
+          </fieldset>
+        )}
+        {fields.model === 'model' && (
           <label className="form-row">
-            <span>GPUs per machine</span>
-            <input inputMode="numeric" value={form.gpus} placeholder={gpuCount > 0 ? `all (${gpuCount})` : '1'} onChange={(event) => update({ gpus: event.target.value })} aria-label="GPUs" />
+            <span>Model</span>
+            <input list="train-models" value={form.model} placeholder={`${MODELS[0]} (default)`} onChange={(event) => update({ model: event.target.value })} aria-label="Model" spellCheck={false} />
+            <datalist id="train-models">{MODELS.map((model) => <option key={model} value={model} />)}</datalist>
           </label>
-          {form.engine === 'easyr1' && (
+        )}
+        {fields.model === 'checkpoint' && (
+          <label className="form-row">
+            <span>Start from</span>
+            <input list="train-checkpoints" value={form.checkpoint} placeholder={CHECKPOINT_PLACEHOLDER} title={CHECKPOINT_PLACEHOLDER} onChange={(event) => update({ checkpoint: event.target.value })} aria-label="SFT checkpoint" spellCheck={false} />
+            <datalist id="train-checkpoints">{checkpoints.map((folder) => <option key={folder} value={folder} />)}</datalist>
+          </label>
+        )}
+        {fields.hasGpus && (
+          <div className="form-grid">
             <label className="form-row">
-              <span>Nodes</span>
-              <input inputMode="numeric" value={form.nodes} placeholder="1" onChange={(event) => update({ nodes: event.target.value })} aria-label="Nodes" />
+              <span>GPUs per machine</span>
+              <input inputMode="numeric" value={form.gpus} placeholder={gpuCount > 0 ? `all (${gpuCount})` : '1'} onChange={(event) => update({ gpus: event.target.value })} aria-label="GPUs" />
             </label>
-          )}
-        </div>
-        {form.engine === 'easyr1' && (
+            {fields.hasCluster && (
+              <label className="form-row">
+                <span>Nodes</span>
+                <input inputMode="numeric" value={form.nodes} placeholder="1" onChange={(event) => update({ nodes: event.target.value })} aria-label="Nodes" />
+              </label>
+            )}
+          </div>
+        )}
+        {fields.hasCluster && (
           <label className="form-row">
             <span>Ray cluster</span>
             <input value={form.rayAddress} placeholder="none: run here (or http://HEAD:8265 to submit to a cluster)" onChange={(event) => update({ rayAddress: event.target.value })} aria-label="Ray address" spellCheck={false} />
           </label>
         )}
         <fieldset className="sample-choice">
-          <legend>Samples <span className="muted">(none chosen: the {form.engine === 'easyr1' ? 'RL records' : 'SFT chains'} of split “train”)</span></legend>
+          <legend>Samples <span className="muted">(none chosen: the {objective === 'grpo' ? 'RL records' : 'SFT chains'} of split “train”)</span></legend>
           <div className="choice-row">
             <span className="choice-label">split</span>
             {splits.length === 0 && <span className="muted">–</span>}
@@ -197,7 +236,7 @@ export function NewRunForm({ gpuCount, onStarted, onCancel }: { gpuCount: number
         </fieldset>
         <fieldset className="overrides">
           <legend>
-            Overrides <span className="muted">key=value, dotted keys for EasyR1 (worker.rollout.n)</span>
+            Overrides <span className="muted" data-testid="override-hint">key=value, {OVERRIDE_HINTS[form.engine].legend}</span>
           </legend>
           {form.rows.map((row, index) => (
             <div key={index} className={badRows.has(index) ? 'override-row bad-row' : 'override-row'} data-testid="override-row">
@@ -240,7 +279,7 @@ export function NewRunForm({ gpuCount, onStarted, onCancel }: { gpuCount: number
             <textarea
               className="paste-box"
               rows={4}
-              placeholder={'one key=value a line\nlearning_rate=1e-5\nnum_train_epochs=1'}
+              placeholder={`one key=value a line\n${OVERRIDE_HINTS[form.engine].lines}`}
               aria-label="Overrides as lines"
               onBlur={(event) => {
                 const pasted = parseOverrideLines(event.target.value);
@@ -256,7 +295,7 @@ export function NewRunForm({ gpuCount, onStarted, onCancel }: { gpuCount: number
         {message && <div className="banner bad-banner" data-testid="train-form-error">{message}</div>}
         <div className="form-actions">
           <button type="submit" className="primary" disabled={!canStart} data-testid="train-start" title="Start the run (Ctrl/⌘+Enter)">
-            {isStarting ? 'Starting…' : plan ? `Start ${form.engine === 'easyr1' ? 'GRPO' : 'SFT'} on ${plan.samples.toLocaleString()} samples` : 'Start'}
+            {isStarting ? 'Starting…' : plan ? `Start ${objective === 'grpo' ? 'GRPO' : 'SFT'} on ${plan.samples.toLocaleString()} samples` : 'Start'}
           </button>
           {plan && plan.samples === 0 && <span className="bad">No samples match: choose other splits or statuses.</span>}
         </div>

@@ -220,7 +220,7 @@ export function TrainView({ route, setRoute }: { route: Route; setRoute: (route:
       </aside>
       <section className="train-main">
         {isFormOpen ? (
-          <NewRunForm gpuCount={gpuCount} onStarted={started} onCancel={() => setFormOpen(false)} />
+          <NewRunForm gpuCount={gpuCount} runs={runs} onStarted={started} onCancel={() => setFormOpen(false)} />
         ) : selected && hub ? (
           <RunDetail
             key={selected.run.jobId}

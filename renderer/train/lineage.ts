@@ -2,7 +2,7 @@
 // checkpoints, and the run's engine and objective as a person names them.
 import type { Checkpoint, LibraryFilter, TrainRun } from '../../common/api/contract';
 
-export const ENGINE_LABELS: Record<TrainRun['engine'], string> = { llamafactory: 'LLaMA-Factory', easyr1: 'EasyR1' };
+export const ENGINE_LABELS: Record<TrainRun['engine'], string> = { llamafactory: 'LLaMA-Factory', easyr1: 'EasyR1', builtin: 'Built-in' };
 export const OBJECTIVE_LABELS: Record<TrainRun['objective'], string> = { sft: 'SFT', grpo: 'GRPO' };
 
 export function shortHash(hash: string): string {

@@ -5,6 +5,8 @@
 // it runs, then a GRPO run whose reward chart, clicked, opens that step's rollouts. Screenshots
 // land in test-artifacts/screenshots/. No timing assertions here (bench/trainChart.ts). The fakes
 // need python3 with PyYAML: skipped without it off CI, a failure on CI (tests/support/python.ts).
+// The built-in trainer's suite needs neither Python nor fakes: it really trains (TensorFlow.js,
+// seconds for the demo's 60 chains) and previews GRPO from the checkpoint that run left.
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -217,5 +219,80 @@ describe.skipIf(!HAS_PYTHON_WITH_YAML)(`Train in Chromium${PYTHON_SKIP_NOTE}`, (
 
   it('kept the page free of script errors', () => {
     expect(pageErrors.filter((message) => !message.includes('favicon'))).toEqual([]);
+  });
+});
+
+describe('The built-in trainer in Chromium', () => {
+  const builtinPageErrors: string[] = [];
+
+  beforeAll(async () => {
+    const demo = createDemoProject('frustum-train-builtin-e2e-');
+    folder = demo.folder;
+    // No fakes on PATH: the built-in trainer is this package's own CLI.
+    session = await openStudioSession(demo.project, builtinPageErrors, { viewport: { width: 1440, height: 900 } });
+    ({ server, page } = session);
+  }, 120_000);
+
+  afterAll(async () => {
+    await session?.close();
+    if (folder) rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('previews built-in SFT: an objective to choose, no GPU or model fields, builtin.yaml and its command', async () => {
+    await page.goto(`${server.url}#/train`);
+    await page.getByTestId('train-form').waitFor();
+    await page.getByLabel('Built-in · SFT or GRPO').check();
+    const objectives = page.getByTestId('objective-choice');
+    expect(await objectives.getByLabel('SFT', { exact: true }).isChecked()).toBe(true);
+    expect(await page.getByTestId('engine-hint').textContent()).toMatch(/runs here on the CPU — no Python or GPU/);
+    for (const field of ['GPUs', 'Nodes', 'Ray address', 'Model', 'SFT checkpoint']) expect(await page.getByLabel(field, { exact: true }).count()).toBe(0);
+    expect(await page.getByTestId('override-hint').textContent()).toMatch(/builtin\.yaml.*trainer\.total_epochs=20/);
+    await expect.poll(() => page.getByTestId('train-preview-file').getAttribute('data-path'), { timeout: 30_000 }).toBe('builtin.yaml');
+    await expect.poll(() => page.getByTestId('train-preview-facts').textContent()).toMatch(/^60 samples · snapshot [0-9a-f]{8}.*frustum-reasoner/);
+    expect(await page.getByRole('tab').allTextContents()).toEqual(expect.arrayContaining(['builtin.yaml', 'command.sh']));
+    await fillOverrides([['trainer.total_epochs', '2']]);
+    await expect.poll(() => page.getByTestId('train-preview-file').textContent()).toMatch(/total_epochs: 2\b/);
+    await page.getByRole('tab', { name: 'command.sh' }).click();
+    await expect.poll(() => page.getByTestId('train-preview-file').textContent()).toMatch(/frustum\.js'? builtin-train \./);
+    await page.screenshot({ path: join(SCREENSHOTS, 'train-builtin-form.png') });
+  });
+
+  it('trains built-in SFT here and charts its loss', async () => {
+    await expect.poll(() => page.getByTestId('train-start').textContent()).toBe('Start SFT on 60 samples');
+    await expect.poll(() => page.getByTestId('train-start').isEnabled()).toBe(true);
+    await page.getByTestId('train-start').click();
+    await page.locator('[data-testid^="run-detail-"]').waitFor();
+    const jobId = await shownRunId();
+    await expect.poll(() => page.getByTestId(`train-run-${jobId}`).textContent()).toMatch(/Built-in SFT/);
+    // The job tracks any clip not yet analysed, writes data/evidence.json, then trains 2 epochs of 2 batches.
+    await expect.poll(() => page.getByTestId('run-state').textContent(), { timeout: 90_000 }).toBe('succeeded');
+    await expect.poll(() => points('loss')).toBe(4);
+    await expect.poll(() => page.getByTestId(`lineage-${jobId}`).first().textContent()).toMatch(/global_step_4/);
+    await page.screenshot({ path: join(SCREENSHOTS, 'train-builtin-sft.png') });
+  });
+
+  it('previews built-in GRPO from that run\'s checkpoint, its objective chosen by keys', async () => {
+    await page.getByTestId('train-new').click();
+    await page.getByTestId('train-form').waitFor();
+    await page.getByLabel('Built-in · SFT or GRPO').check();
+    const objectives = page.getByTestId('objective-choice');
+    await objectives.getByLabel('SFT', { exact: true }).focus();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => objectives.getByLabel('GRPO', { exact: true }).isChecked()).toBe(true);
+    const checkpoint = page.getByLabel('SFT checkpoint', { exact: true });
+    expect(await checkpoint.getAttribute('placeholder')).toBe('SFT checkpoint to start from (blank: the newest built-in SFT run\'s)');
+    expect(await page.getByLabel('Model', { exact: true }).count()).toBe(0);
+    // The SFT run's checkpoint is offered, and blank starts from it.
+    await expect.poll(() => page.locator('#train-checkpoints option').evaluateAll((options) => options.map((option) => (option as HTMLOptionElement).value))).toEqual([
+      expect.stringMatching(/global_step_4[\\/]actor$/),
+    ]);
+    await expect.poll(() => page.getByTestId('train-preview-notes').textContent(), { timeout: 30_000 }).toMatch(/starts from .*global_step_4[\\/]actor/);
+    await expect.poll(() => page.getByTestId('train-start').textContent()).toMatch(/^Start GRPO on \d+ samples$/);
+    await checkpoint.fill('/nowhere/at/all');
+    await expect.poll(() => page.getByTestId('train-form-error').textContent()).toMatch(/not a built-in model checkpoint/);
+  });
+
+  it('kept the page free of script errors', () => {
+    expect(builtinPageErrors.filter((message) => !message.includes('favicon'))).toEqual([]);
   });
 });

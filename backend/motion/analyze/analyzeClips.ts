@@ -4,7 +4,7 @@
 // (analyzeClip) is tracked while it decodes (backend/media openGrayFrameStream).
 import { openGrayFrameStream, readGrayFrames, type ClipProbe } from '../../media';
 import type { MotionReading } from '../../../common/motion/reading';
-import { ANALYSIS_DEFAULTS, analyzeFrames, createFrameAnalyzer } from './analyzeFrames';
+import { ANALYSIS_DEFAULTS, analyzeFramesWithEvidence, createFrameAnalyzer, type FrameAnalyzer, type ReadingWithEvidence } from './analyzeFrames';
 
 export interface ClipAnalysisOptions {
   /** Sampling rate, frames per second (default 8). */
@@ -36,7 +36,29 @@ export type ClipAnalysis =
   | { path: string; ok: true; reading: MotionReading }
   | { path: string; ok: false; error: string };
 
-export async function analyzeClip(clip: ClipInput, options: Omit<ClipAnalysisOptions, 'concurrency' | 'onClip'> = {}): Promise<MotionReading> {
+/** A clip's analysis with its motion evidence (./evidence.ts), one vector per frame pair. */
+export type ClipAnalysisWithEvidence =
+  | { path: string; ok: true; reading: MotionReading; evidence: Float32Array[] }
+  | { path: string; ok: false; error: string };
+
+type SingleClipOptions = Omit<ClipAnalysisOptions, 'concurrency' | 'onClip'>;
+
+export async function analyzeClip(clip: ClipInput, options: SingleClipOptions = {}): Promise<MotionReading> {
+  return trackClip(clip, options, (analyzer) => analyzer.finish());
+}
+
+/** analyzeClip with the motion evidence of each pair, from the same tracking pass. */
+export async function analyzeClipWithEvidence(clip: ClipInput, options: SingleClipOptions = {}): Promise<ReadingWithEvidence> {
+  return trackClip(clip, options, (analyzer) => ({ reading: analyzer.finish(), evidence: analyzer.evidence() }));
+}
+
+/** Only the motion evidence: the reading (its lens estimate and re-measuring) is skipped. */
+export async function clipEvidence(clip: ClipInput, options: Omit<SingleClipOptions, 'fovDegrees'> = {}): Promise<Float32Array[]> {
+  return trackClip(clip, options, (analyzer) => analyzer.evidence());
+}
+
+/** Decodes and tracks every frame of a clip, then hands the analyzer to `use` (and closes it). */
+async function trackClip<T>(clip: ClipInput, options: SingleClipOptions, use: (analyzer: FrameAnalyzer) => T): Promise<T> {
   const fps = options.fps ?? ANALYSIS_DEFAULTS.fps;
   const { path, probe } = sourceOf(clip);
   const stream = await openGrayFrameStream(path, { fps, width: options.width ?? ANALYSIS_DEFAULTS.width, signal: options.signal, ...(probe ? { probe } : {}) });
@@ -76,7 +98,7 @@ export async function analyzeClip(clip: ClipInput, options: Omit<ClipAnalysisOpt
     }
     await decoding;
     if (failure !== null) throw (failure as { error: unknown }).error;
-    return analyzer.finish();
+    return use(analyzer);
   } finally {
     analyzer.close();
   }
@@ -87,11 +109,26 @@ export async function analyzeClip(clip: ClipInput, options: Omit<ClipAnalysisOpt
  * (the score files mark its rows with it) instead of failing the batch; an abort still throws.
  */
 export async function analyzeClips(clips: readonly ClipInput[], options: ClipAnalysisOptions = {}): Promise<ClipAnalysis[]> {
+  // The evidence is dropped here, not only not printed: `frustum analyze --json` writes these results as they are.
+  const { onClip } = options;
+  const results = await analyzeClipsWithEvidence(clips, { ...options, ...(onClip ? { onClip: (result, done, total) => onClip(withoutEvidence(result), done, total) } : {}) });
+  return results.map(withoutEvidence);
+}
+
+function withoutEvidence(result: ClipAnalysisWithEvidence): ClipAnalysis {
+  return result.ok ? { path: result.path, ok: true, reading: result.reading } : result;
+}
+
+/** analyzeClips with each clip's motion evidence, from the same tracking pass. */
+export async function analyzeClipsWithEvidence(
+  clips: readonly ClipInput[],
+  options: Omit<ClipAnalysisOptions, 'onClip'> & { onClip?: (result: ClipAnalysisWithEvidence, done: number, total: number) => void } = {},
+): Promise<ClipAnalysisWithEvidence[]> {
   const sources = clips.map(sourceOf);
   const fps = options.fps ?? ANALYSIS_DEFAULTS.fps;
   const width = options.width ?? ANALYSIS_DEFAULTS.width;
   const concurrency = Math.max(1, options.concurrency ?? 2);
-  const results: ClipAnalysis[] = new Array(sources.length);
+  const results: ClipAnalysisWithEvidence[] = new Array(sources.length);
   let done = 0;
   // Decoding runs ahead by `concurrency` clips; tracking takes them one by one, in order.
   const decodes = new Map<number, ReturnType<typeof readGrayFrames>>();
@@ -107,13 +144,13 @@ export async function analyzeClips(clips: readonly ClipInput[], options: ClipAna
     options.signal?.throwIfAborted();
     const { path } = sources[index]!;
     startDecode(index);
-    let result: ClipAnalysis;
+    let result: ClipAnalysisWithEvidence;
     try {
       const decoded = await decodes.get(index)!;
       decodes.delete(index);
       startDecode(index + concurrency);
-      const reading = await analyzeFrames({ ...decoded, fovDegrees: givenFov(options.fovDegrees) }, { signal: options.signal });
-      result = { path, ok: true, reading };
+      const { reading, evidence } = await analyzeFramesWithEvidence({ ...decoded, fovDegrees: givenFov(options.fovDegrees) }, { signal: options.signal });
+      result = { path, ok: true, reading, evidence };
     } catch (error) {
       if (options.signal?.aborted) throw error;
       decodes.delete(index);

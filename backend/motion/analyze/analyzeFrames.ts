@@ -5,6 +5,7 @@ import { estimateFieldOfView } from '../../../common/motion/fieldOfView';
 import { cameraModel, DEFAULT_FOV_DEGREES, type Correspondence, type Matrix3 } from '../../../common/motion/geometry';
 import { estimatePairMotion, type PairMotion } from '../../../common/motion/pairMotion';
 import { readMotion, type MotionReading } from '../../../common/motion/reading';
+import { MIN_TRACKS, pairEvidence } from './evidence';
 import { loadOpenCv } from './opencv';
 import { createTracker, DEFAULT_TRACKING, type Tracker, type TrackingOptions } from './track';
 
@@ -37,10 +38,18 @@ export interface AnalyzeOptions {
 /** An estimated lens within this (natural log of the focal ratio, about 53°–68° around 60°) rescales the pairs' turns instead of measuring them again. */
 const RESCALE_LOG_FOCAL = 0.15;
 
-/** Fewer tracks than this cannot tell rotation from parallax: the pair is left unmeasured. */
-const MIN_TRACKS = 12;
-
 export async function analyzeFrames(input: FramesInput, options: AnalyzeOptions = {}): Promise<MotionReading> {
+  return (await analyzeFramesWithEvidence(input, options)).reading;
+}
+
+/** A reading and the motion evidence of each pair (./evidence.ts), from one tracking pass. */
+export interface ReadingWithEvidence {
+  reading: MotionReading;
+  /** One vector per frame pair, in order, unmeasured pairs included (all zeros). */
+  evidence: Float32Array[];
+}
+
+export async function analyzeFramesWithEvidence(input: FramesInput, options: AnalyzeOptions = {}): Promise<ReadingWithEvidence> {
   const { frames } = input;
   const analyzer = await createFrameAnalyzer(input, options);
   try {
@@ -50,7 +59,7 @@ export async function analyzeFrames(input: FramesInput, options: AnalyzeOptions 
       // opencv.js blocks the thread while it works: give aborts and other callbacks a turn.
       if (index % 8 === 0) await new Promise((resolve) => setImmediate(resolve));
     }
-    return analyzer.finish();
+    return { reading: analyzer.finish(), evidence: analyzer.evidence() };
   } finally {
     analyzer.close();
   }
@@ -61,6 +70,8 @@ export interface FrameAnalyzer {
   push(frame: Uint8Array): void;
   /** The reading of every frame pushed so far. */
   finish(): MotionReading;
+  /** The motion evidence of every pair so far, in order (no reading needed: finish may be skipped). */
+  evidence(): Float32Array[];
   /** Frees the tracker's WebAssembly memory; idempotent. */
   close(): void;
 }
@@ -78,6 +89,8 @@ export async function createFrameAnalyzer(input: Omit<FramesInput, 'frames'>, op
   const pairs: (PairMotion | null)[] = [];
   // What each pair was measured from, kept to measure it again under an estimated lens.
   const measured: ({ correspondences: Correspondence[]; ransac?: { homography: Matrix3; inlierRatio: number } } | null)[] = [];
+  // Computed as each pair is tracked: the tracks are not kept for it, and there is no second pass.
+  const evidence: Float32Array[] = [];
   let tracker: Tracker | null = null;
   let isClosed = false;
   return {
@@ -88,6 +101,7 @@ export async function createFrameAnalyzer(input: Omit<FramesInput, 'frames'>, op
         return;
       }
       const tracks = tracker.next(frame);
+      evidence.push(pairEvidence(tracks, width, height));
       if (tracks.correspondences.length < MIN_TRACKS) {
         pairs.push(null);
         measured.push(null);
@@ -116,6 +130,9 @@ export async function createFrameAnalyzer(input: Omit<FramesInput, 'frames'>, op
         ? pairs.map((pair) => (pair === null ? null : { ...pair, rotation: { ...pair.rotation, pan: pair.rotation.pan * focalRatio, tilt: pair.rotation.tilt * focalRatio } }))
         : measured.map((pair) => (pair === null ? null : estimatePairMotion(pair.correspondences, estimated, pair.ransac)));
       return readMotion({ pairs: lensPairs, fps, width, height, fovDegrees: estimate.fovDegrees, fovSource: 'estimated' });
+    },
+    evidence(): Float32Array[] {
+      return [...evidence];
     },
     close(): void {
       if (isClosed) return;

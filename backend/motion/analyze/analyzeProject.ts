@@ -8,12 +8,15 @@ import { isPrimitive, letterOfOption, yesNoOfOption, type Primitive } from '../.
 import { draftChain } from '../../../common/motion/draft';
 import type { MotionReading } from '../../../common/motion/reading';
 import { ANALYZER_MODEL_NAME, type AnalyzerQuestion, type ClipOutcome } from '../../../common/motion/scoreFiles';
-import { CURRENT_ANALYZER, findClipAnalysis, samplesForAnalysis, saveAnalyzerDraft, saveClipAnalysis, type AnalysisSettings, type AnalyzerIdentity } from '../../../db/analysis';
+import { CURRENT_ANALYZER, findClipAnalysis, samplesForAnalysis, saveAnalyzerDraft, saveClipAnalysis, type AnalysisSettings, type AnalyzerIdentity, type ClipAnalysisRecord } from '../../../db/analysis';
 import { saveClipMedia, type ClipMediaUpdate } from '../../../db/clips';
 import type { WritableDB } from '../../../db/connection';
+import { EVIDENCE_VERSION, saveClipEvidence } from '../../../db/evidence';
+import { writeTransaction } from '../../../db/writers';
 import { fileIdentity, hashFile, parseStoredProbe, probeClip, type ClipProbe } from '../../media';
 import { confinedClipFile, isRefusal } from '../../media/confine';
-import { analyzeClips } from './analyzeClips';
+import { analyzeClipsWithEvidence } from './analyzeClips';
+import { EVIDENCE_DIMS } from './evidence';
 import { writeAnalyzerScoreFiles } from './scoreFiles';
 
 export type { AnalysisSettings } from '../../../db/analysis';
@@ -66,6 +69,25 @@ export async function clipIdentity(clip: StoredClipFile, signal?: AbortSignal): 
   const clipFps = probe.averageFrameRate > 0 ? probe.averageFrameRate : probe.realFrameRate;
   if (!(clipFps > 0)) throw new Error('has no frame rate (ffprobe reports none)');
   return { contentHash, clipFps, probe };
+}
+
+/**
+ * A reading and the evidence tracked with it, under the same clip content and sampling, in one
+ * transaction: a reading stored without its evidence would be reused by the next run while the
+ * evidence stayed missing.
+ */
+export function saveReadingAndEvidence(db: WritableDB, clipId: number, record: ClipAnalysisRecord, evidence: readonly Float32Array[]): void {
+  writeTransaction(db, () => {
+    saveClipAnalysis(db, clipId, record);
+    saveClipEvidence(db, clipId, {
+      version: EVIDENCE_VERSION,
+      contentHash: record.contentHash,
+      settings: { fps: record.settings.fps, width: record.settings.width },
+      fps: record.settings.fps,
+      pairs: evidence,
+      dims: EVIDENCE_DIMS,
+    });
+  });
 }
 
 interface ProjectClip extends StoredClipFile {
@@ -123,7 +145,9 @@ export async function analyzeProject(db: WritableDB, options: ProjectAnalysisOpt
     reused += 1;
   }
   // clipIdentity's probe (the stored one while the file is unchanged, else a fresh one): decoding need not run ffprobe again.
-  const results = await analyzeClips(toAnalyze.map((entry) => ({ path: entry.clip.path, probe: entry.probe })), {
+  // Evidence (./evidence.ts) comes from the same tracking; a reused reading's clip may still lack
+  // it (analyzed before evidence existed): ensureClipEvidence (./projectEvidence.ts) fills those.
+  const results = await analyzeClipsWithEvidence(toAnalyze.map((entry) => ({ path: entry.clip.path, probe: entry.probe })), {
     ...settings,
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onClip ? { onClip: (_: unknown, done: number, total: number) => options.onClip?.(done, total) } : {}),
@@ -134,8 +158,8 @@ export async function analyzeProject(db: WritableDB, options: ProjectAnalysisOpt
       errors.set(entry.clip.clipId, result.error);
       return;
     }
-    // Each reading is saved on its own (one statement, atomic): an interrupted run keeps the clips it finished.
-    saveClipAnalysis(db, entry.clip.clipId, { analyzer, settings, contentHash: entry.contentHash, clipFps: entry.clipFps, reading: result.reading });
+    // Each clip is saved on its own: an interrupted run keeps the clips it finished.
+    saveReadingAndEvidence(db, entry.clip.clipId, { analyzer, settings, contentHash: entry.contentHash, clipFps: entry.clipFps, reading: result.reading }, result.evidence);
     readings.set(entry.clip.clipId, result.reading);
   });
 

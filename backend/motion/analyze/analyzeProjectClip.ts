@@ -1,7 +1,7 @@
 // One clip of a project through the geometric analyzer (the studio's `clip.analyze`, run as an
 // 'analyze' job: backend/jobs/kinds.ts), its reading stored
 // exactly as `frustum analyze PROJECT` stores it (db/analysis.ts saveClipAnalysis, keyed by
-// analyzer version, settings and the clip's content), so the CLI and the studio reuse each
+// analyzer version, settings and the clip's content; its motion evidence beside it), so the CLI and the studio reuse each
 // other's readings. Drafts are not written as revisions here: the studio offers them from the
 // stored reading ("insert analyzer draft"), and a person decides.
 import { ApiError } from '../../../common/api/contract';
@@ -10,8 +10,8 @@ import type { WritableDB } from '../../../db/connection';
 import { clipById } from '../../../db/samples';
 import { confinedClipFile, isRefusal } from '../../media/confine';
 import { ANALYSIS_DEFAULTS } from './analyzeFrames';
-import { analyzeClip } from './analyzeClips';
-import { clipIdentity } from './analyzeProject';
+import { analyzeClipWithEvidence } from './analyzeClips';
+import { clipIdentity, saveReadingAndEvidence } from './analyzeProject';
 
 export async function analyzeProjectClip(db: WritableDB, clipId: number, signal?: AbortSignal): Promise<void> {
   const clip = clipById(db, clipId);
@@ -41,6 +41,6 @@ export async function analyzeProjectClip(db: WritableDB, clipId: number, signal?
     return;
   }
   // The probe is already known: the analyzer skips its own ffprobe run.
-  const reading = await analyzeClip({ path, probe }, { ...settings, ...(signal ? { signal } : {}) });
-  saveClipAnalysis(db, clipId, { analyzer, settings, contentHash, clipFps, reading });
+  const { reading, evidence } = await analyzeClipWithEvidence({ path, probe }, { ...settings, ...(signal ? { signal } : {}) });
+  saveReadingAndEvidence(db, clipId, { analyzer, settings, contentHash, clipFps, reading }, evidence);
 }

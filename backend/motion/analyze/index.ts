@@ -10,3 +10,8 @@ export { DEFAULT_TRACKING } from './track';
 export type { TrackingOptions } from './track';
 export { analyzeProject, clipIdentity } from './analyzeProject';
 export type { AnalysisSettings, ProjectAnalysisOptions, ProjectAnalysisReport, StoredClipFile } from './analyzeProject';
+export { analyzeClipWithEvidence, analyzeClipsWithEvidence, clipEvidence } from './analyzeClips';
+export type { ClipAnalysisWithEvidence } from './analyzeClips';
+export { EVIDENCE_DIMS, EVIDENCE_FEATURES, EVIDENCE_VERSION, pairEvidence } from './evidence';
+export { ensureClipEvidence, EVIDENCE_SETTINGS } from './projectEvidence';
+export type { EnsureEvidenceOptions, EnsureEvidenceReport } from './projectEvidence';

@@ -1,4 +1,4 @@
-// `frustum train PROJECT --engine llamafactory|easyr1 --objective sft|grpo [--model M]
+// `frustum train PROJECT --engine llamafactory|easyr1|builtin --objective sft|grpo [--model M]
 //   [--set key=value]... [--split S]... [--status S]... [--filter JSON] [--gpus N] [--nodes N]
 //   [--ray-address URL] [--python PATH] [--resume JOB] [--dry-run] [--detach] [--json]`
 // Freezes the chosen samples into a run folder beside the project and runs the trainer there as
@@ -18,7 +18,7 @@ import { parseJobId } from '../jobId';
 import { printJson, printLines } from '../output';
 
 export interface TrainCommandOptions {
-  engine?: 'llamafactory' | 'easyr1';
+  engine?: TrainRequest['engine'];
   objective?: 'sft' | 'grpo';
   model?: string;
   set?: string[];
@@ -70,7 +70,7 @@ function filterOf(options: TrainCommandOptions): TrainRequest['filter'] {
 
 function requestOf(options: TrainCommandOptions): TrainRequest {
   if (options.engine === undefined || options.objective === undefined) {
-    throw new UsageError('give --engine llamafactory --objective sft, or --engine easyr1 --objective grpo (or --resume JOB)');
+    throw new UsageError('give --engine llamafactory --objective sft, --engine easyr1 --objective grpo, or --engine builtin with either (or --resume JOB)');
   }
   const filter = filterOf(options);
   const gpus = count(options.gpus, 'gpus');
@@ -95,7 +95,12 @@ function resumeParams(project: string, text: string, options: TrainCommandOption
     const row = jobById(db, jobId);
     if (!row || row.kind !== 'train') throw new UsageError(`job ${jobId} is not a training job (frustum jobs ${project} lists them)`);
     const earlier = trainParams.parse(JSON.parse(row.params));
-    return { request: earlier.request, resumeOf: jobId, ...(options.python !== undefined ? { python: options.python } : earlier.python !== undefined ? { python: earlier.python } : {}) };
+    return {
+      request: earlier.request,
+      resumeOf: jobId,
+      ...(options.set !== undefined ? { resumeSets: sets(options.set) } : {}),
+      ...(options.python !== undefined ? { python: options.python } : earlier.python !== undefined ? { python: earlier.python } : {}),
+    };
   } finally {
     db.close();
   }

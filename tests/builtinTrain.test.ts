@@ -1,0 +1,122 @@
+// `frustum train --engine builtin` end to end, as a person runs it, on a small demo project (4
+// synthetic clips, 60 samples): the built-in reasoner really trains (TensorFlow.js, at small
+// sizes so the test takes seconds), SFT then GRPO from its checkpoint, then a resume. What is
+// checked is what the studio reads: the run folder, the metric points and rollouts stored in the
+// project, the checkpoints with their ONNX export, and the refusals made before any job starts.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { openProject } from '../db/connection';
+import { listJobs } from '../db/jobs';
+import { metricSeriesOfJobs, rolloutSteps, rolloutsOfStep } from '../db/trainerOutput';
+import { frustum } from './support/cli';
+import { copyProject } from './support/studioProject';
+import { tempDir, track } from './support/tempDir';
+
+/** Small enough to train in seconds on two cores; large enough to write something. */
+const SMALL = ['--set', 'model.context=16', '--set', 'model.embedding=8', '--set', 'model.hidden=16', '--set', 'data.max_response_length=60'];
+
+let fixture = '';
+let demo = '';
+beforeAll(() => {
+  // Outlives each test's temporary folders: every test copies this project (its clips stay here).
+  fixture = mkdtempSync(join(tmpdir(), 'frustum-builtin-demo-'));
+  demo = join(fixture, 'demo.frustum');
+  const made = frustum(['demo', demo, '--count', '4']);
+  expect(made.code, made.stderr).toBe(0);
+}, 120_000);
+afterAll(() => rmSync(fixture, { recursive: true, force: true }));
+
+function metricKeys(path: string, jobId: number): Map<string, number[]> {
+  const db = track(openProject(path, { readonly: true }));
+  try {
+    return new Map(metricSeriesOfJobs(db, [jobId], 0).map((series) => [series.key, [...series.steps]]));
+  } finally {
+    db.close();
+  }
+}
+
+function lastJobId(path: string): number {
+  const db = track(openProject(path, { readonly: true }));
+  try {
+    return Math.max(...listJobs(db, 100).map((job) => job.id));
+  } finally {
+    db.close();
+  }
+}
+
+describe('frustum train --engine builtin', () => {
+  it('--dry-run shows builtin.yaml and the trainer command, and refuses what the built-in trainer does not take', () => {
+    const path = copyProject(demo, tempDir('frustum-builtin-'));
+    const dry = frustum(['train', path, '--engine', 'builtin', '--objective', 'sft', '--dry-run', '--set', 'trainer.total_epochs=3']);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain('==> builtin.yaml <==');
+    expect(dry.stdout).toContain('total_epochs: 3');
+    expect(dry.stdout).toMatch(/frustum\.js builtin-train \./);
+    expect(existsSync(path.replace(/\.frustum$/, '.runs'))).toBe(false);
+
+    const misspelt = frustum(['train', path, '--engine', 'builtin', '--objective', 'sft', '--set', 'trainer.total_epoch=3']);
+    expect(misspelt.code).toBe(2);
+    expect(misspelt.stderr).toContain('total_epoch');
+    const gpus = frustum(['train', path, '--engine', 'builtin', '--objective', 'sft', '--gpus', '2']);
+    expect(gpus.code).toBe(2);
+    const noSft = frustum(['train', path, '--engine', 'builtin', '--objective', 'grpo']);
+    expect(noSft.code).toBe(2);
+    expect(noSft.stderr).toContain('train one first');
+  });
+
+  it('trains SFT, then GRPO from its checkpoint, then resumes GRPO: curves, rollouts and checkpoints as the studio reads them', () => {
+    const path = copyProject(demo, tempDir('frustum-builtin-'));
+    const sft = frustum(['train', path, '--engine', 'builtin', '--objective', 'sft', ...SMALL, '--set', 'trainer.total_epochs=2', '--set', 'worker.actor.global_batch_size=16']);
+    expect(sft.code, sft.stderr).toBe(0);
+    expect(sft.stdout).toMatch(/TensorFlow\.js [\d.]+: @tensorflow\//);
+    expect(sft.stdout).toContain('Total training steps: 8');
+    const sftJob = lastJobId(path);
+    const sftMetrics = metricKeys(path, sftJob);
+    expect(sftMetrics.get('loss')).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect([...sftMetrics.keys()]).toEqual(expect.arrayContaining(['lr', 'epoch', 'grad_norm']));
+    const sftFolder = join(path.replace(/\.frustum$/, '.runs'), String(sftJob));
+    const sftCheckpoint = join(sftFolder, 'checkpoints', 'global_step_8', 'actor');
+    for (const file of ['model.json', 'weights.bin', 'encoder.onnx', 'decoder.onnx', 'optimizer.json']) expect(existsSync(join(sftCheckpoint, file)), file).toBe(true);
+    const evidence = JSON.parse(readFileSync(join(sftFolder, 'data', 'evidence.json'), 'utf8')) as { clips: Record<string, { pairs: number }> };
+    expect(Object.keys(evidence.clips)).toHaveLength(4);
+
+    // GRPO finds the newest built-in SFT checkpoint itself.
+    const grpo = frustum(['train', path, '--engine', 'builtin', '--objective', 'grpo', ...SMALL, '--set', 'trainer.max_steps=2', '--set', 'worker.rollout.n=4', '--set', 'data.rollout_batch_size=4', '--set', 'trainer.save_freq=1', '--set', 'trainer.val_freq=1']);
+    expect(grpo.code, grpo.stderr).toBe(0);
+    const grpoJob = lastJobId(path);
+    const grpoFolder = join(path.replace(/\.frustum$/, '.runs'), String(grpoJob));
+    const config = parseYaml(readFileSync(join(grpoFolder, 'builtin.yaml'), 'utf8')) as { model: { init_checkpoint: string } };
+    expect(config.model.init_checkpoint).toBe(sftCheckpoint);
+    const grpoMetrics = metricKeys(path, grpoJob);
+    for (const key of ['reward/overall', 'reward/format', 'reward/accuracy', 'actor/pg_loss', 'actor/kl_loss', 'actor/entropy_loss', 'response_length/mean']) {
+      expect(grpoMetrics.get(key), key).toEqual([1, 2]);
+    }
+    // EasyR1 validates before the first step and logs it as step 0.
+    expect(grpoMetrics.get('val/reward_score')).toEqual([0, 1, 2]);
+    const db = track(openProject(path, { readonly: true }));
+    try {
+      expect(rolloutSteps(db, [grpoJob])).toEqual([1, 2]);
+      const groups = rolloutsOfStep(db, [grpoJob], 1);
+      expect(groups).toHaveLength(4);
+      for (const group of groups) {
+        const responses = JSON.parse(group.responses) as Array<{ advantage: number }>;
+        expect(responses).toHaveLength(4);
+        const advantages = responses.map((response) => response.advantage);
+        // Group-normalised: the advantages of a group sum to zero.
+        expect(Math.abs(advantages.reduce((sum, value) => sum + value, 0))).toBeLessThan(1e-6);
+      }
+    } finally {
+      db.close();
+    }
+
+    const resumed = frustum(['train', path, '--resume', String(grpoJob), '--set', 'trainer.max_steps=3']);
+    expect(resumed.code, resumed.stderr + resumed.stdout).toBe(0);
+    expect(resumed.stdout).toContain('resuming after step 2');
+    const resumeJob = lastJobId(path);
+    expect(metricKeys(path, resumeJob).get('reward/overall')).toEqual([3]);
+    expect(existsSync(join(grpoFolder, 'checkpoints', 'global_step_3', 'actor', 'decoder.onnx'))).toBe(true);
+  });
+});
