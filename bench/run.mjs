@@ -104,5 +104,8 @@ execFileSync(node, [join(root, 'dist', 'bench', 'wasmKernels.js')], { stdio: 'in
 // The exported reasoner in onnxruntime against TensorFlow.js's step-by-step decoding (training/onnx).
 execFileSync(node, [join(root, 'dist', 'bench', 'onnxDecoding.js')], { stdio: 'inherit' });
 
+console.log('\nThe built-in reasoner\'s SFT step against the same network in PyTorch (one thread each):');
+execFileSync(node, [join(root, 'dist', 'bench', 'builtinTraining.js')], { stdio: 'inherit' });
+
 // Train's live charts: a trainer's log line → the chart painted, and 100k points per series.
 execFileSync(node, [join(root, 'dist', 'bench', 'trainChart.cjs')], { stdio: 'inherit' });

@@ -90,7 +90,7 @@ async function buildCli(outdir) {
 // Benchmark helpers that run backend code in process (`npm run bench`).
 await build({
   ...nodeModule,
-  entryPoints: { prepare: 'bench/prepare.ts', scoreInProcess: 'bench/scoreInProcess.ts', filmstrip: 'bench/filmstrip.ts', analyzer: 'bench/analyzer.ts', studioPrepare: 'bench/studioPrepare.ts', wasmKernels: 'bench/wasmKernels.ts', onnxDecoding: 'bench/onnxDecoding.ts', builtinResults: 'bench/builtinResults.ts' },
+  entryPoints: { prepare: 'bench/prepare.ts', scoreInProcess: 'bench/scoreInProcess.ts', filmstrip: 'bench/filmstrip.ts', analyzer: 'bench/analyzer.ts', studioPrepare: 'bench/studioPrepare.ts', wasmKernels: 'bench/wasmKernels.ts', onnxDecoding: 'bench/onnxDecoding.ts', builtinResults: 'bench/builtinResults.ts', builtinTraining: 'bench/builtinTraining.ts' },
   outdir: 'dist/bench',
 });
 // The Train chart benchmark drives Chromium through the browser tests' helpers (CommonJS, for

@@ -72,13 +72,15 @@ describe('frustum train --engine builtin', () => {
     const sft = frustum(['train', path, '--engine', 'builtin', '--objective', 'sft', ...SMALL, '--set', 'trainer.total_epochs=2', '--set', 'worker.actor.global_batch_size=16']);
     expect(sft.code, sft.stderr).toBe(0);
     expect(sft.stdout).toMatch(/TensorFlow\.js [\d.]+: @tensorflow\//);
-    expect(sft.stdout).toContain('Total training steps: 8');
+    // 4 of the 60 answers are Yes: repeated 4 times an epoch ((56 / 4) ^ 0.5, rounded), 72 records, 5 batches of 16.
+    expect(sft.stdout).toContain('data.answer_balance 0.5: 12 repeats of rarer answers per epoch (72 records an epoch)');
+    expect(sft.stdout).toContain('Total training steps: 10');
     const sftJob = lastJobId(path);
     const sftMetrics = metricKeys(path, sftJob);
-    expect(sftMetrics.get('loss')).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(sftMetrics.get('loss')).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect([...sftMetrics.keys()]).toEqual(expect.arrayContaining(['lr', 'epoch', 'grad_norm']));
     const sftFolder = join(path.replace(/\.frustum$/, '.runs'), String(sftJob));
-    const sftCheckpoint = join(sftFolder, 'checkpoints', 'global_step_8', 'actor');
+    const sftCheckpoint = join(sftFolder, 'checkpoints', 'global_step_10', 'actor');
     for (const file of ['model.json', 'weights.bin', 'encoder.onnx', 'decoder.onnx', 'optimizer.json']) expect(existsSync(join(sftCheckpoint, file)), file).toBe(true);
     const evidence = JSON.parse(readFileSync(join(sftFolder, 'data', 'evidence.json'), 'utf8')) as { clips: Record<string, { pairs: number }> };
     expect(Object.keys(evidence.clips)).toHaveLength(4);

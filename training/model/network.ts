@@ -136,9 +136,8 @@ function recurrent(tf: TF, weights: Weights): { zr: Tensor2D; h: Tensor2D; hidde
 
 /**
  * One GRU step from this step's gate inputs x W + b (the context's share included), given split
- * as the z|r part [B, 2H] and the h part [B, H]: nine kernels a step. The recurrent products are
- * fused matMuls with the gate inputs as their bias (and σ as the z|r one's activation): on the
- * wasm backend each kernel call costs about as much as the arithmetic of a step.
+ * as the z|r part [B, 2H] and the h part [B, H]. Decoding runs it; training runs the same
+ * equations in ./gruRecurrence.ts.
  */
 function cell(tf: TF, rec: { zr: Tensor2D; h: Tensor2D; hidden: number }, gatesZR: Tensor2D, gatesH: Tensor2D, state: Tensor2D): Tensor2D {
   const zr = tf.sigmoid(tf.add(gatesZR, tf.matMul(state, rec.zr)));
@@ -149,23 +148,24 @@ function cell(tf: TF, rec: { zr: Tensor2D; h: Tensor2D; hidden: number }, gatesZ
 }
 
 /**
- * Teacher-forced logits for whole token rows: tokens [B, T] int32 (BOS first) → logits [B·T, V],
- * row b·T + t predicting the token after tokens[b, t].
+ * Teacher-forced logits, time-major: tokens [T, B] int32 (row 0 all BOS) → logits [T·B, V], row
+ * t·B + b predicting the token after tokens[t, b]. Time-major end to end, so the recurrence reads
+ * its steps without a transpose of the gate inputs, and the two gate parts come from two products
+ * instead of a split of one (each a copy of T·B·3H values, forward and back).
  */
 export function decodeSequence(tf: TF, weights: Weights, encoded: Encoded, tokens: tfjs.Tensor2D): Tensor2D {
-  const [batch, steps] = tokens.shape;
-  const embedded = tf.gather(weights['emb'] as Tensor2D, tokens.reshape([batch * steps])) as Tensor2D;
-  const tokenGates = tf.matMul(embedded, weights['gru_w_token'] as Tensor2D);
-  const width = tokenGates.shape[1] as number;
-  // [B·T, 3H] → [T, B, 3H]: time first, as the recurrence walks it.
-  const byTime = tf.transpose(tf.add(tokenGates.reshape([batch, steps, width]), encoded.contextGates.reshape([batch, 1, width])), [1, 0, 2]);
+  const [steps, batch] = tokens.shape;
   const rec = recurrent(tf, weights);
-  const hidden = rec.hidden;
-  const [partZR, partH] = tf.split(byTime, [2 * hidden, hidden], 2) as [tfjs.Tensor3D, tfjs.Tensor3D];
+  const { hidden } = rec;
+  const embedded = tf.gather(weights['emb'] as Tensor2D, tokens.reshape([steps * batch])) as Tensor2D;
+  const [tokenZR, tokenH] = tf.split(weights['gru_w_token'] as Tensor2D, [2 * hidden, hidden], 1) as [Tensor2D, Tensor2D];
+  const [contextZR, contextH] = tf.split(encoded.contextGates, [2 * hidden, hidden], 1) as [Tensor2D, Tensor2D];
+  const gatesZR = tf.add(tf.matMul(embedded, tokenZR).reshape([steps, batch, 2 * hidden]), contextZR.reshape([1, batch, 2 * hidden])) as tfjs.Tensor3D;
+  const gatesH = tf.add(tf.matMul(embedded, tokenH).reshape([steps, batch, hidden]), contextH.reshape([1, batch, hidden])) as tfjs.Tensor3D;
   // The same equations as `cell`, with a backward written by hand (./gruRecurrence.ts): autograd
   // through T steps of small kernels was most of a training step.
-  const states = recurrence(tf, partZR, partH, encoded.state, rec.zr, rec.h);
-  const all = tf.transpose(states, [1, 0, 2]).reshape([batch * steps, hidden]) as Tensor2D;
+  const states = recurrence(tf, gatesZR, gatesH, encoded.state, rec.zr, rec.h);
+  const all = states.reshape([steps * batch, hidden]) as Tensor2D;
   return tf.add(tf.matMul(all, weights['out_w'] as Tensor2D), weights['out_b'] as Tensor1D) as Tensor2D;
 }
 

@@ -4,6 +4,7 @@
 // so that a misplaced gate block or bias cannot hide behind near-zero logits.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type * as tfjs from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '../../common/random';
 import { tempDir } from '../../tests/support/tempDir';
@@ -107,7 +108,9 @@ describe('exportOnnx', () => {
     const expected = tf.tidy(() => {
       const model = tensors(weights);
       const encoded = encode(tf, model, stacked(evidence, SHAPE.evidenceWidth), stacked(question, SHAPE.questionWidth));
-      return decodeSequence(tf, model, encoded, tf.tensor2d(tokens, [BATCH, STEPS], 'int32')).dataSync() as Float32Array;
+      // decodeSequence is time-major (tokens [T, B], logits row t·B + b); ONNX's logits are [B, T, V].
+      const timeMajor = decodeSequence(tf, model, encoded, tf.tensor2d(tokens, [BATCH, STEPS], 'int32').transpose([1, 0]) as tfjs.Tensor2D);
+      return timeMajor.reshape([STEPS, BATCH, SHAPE.vocabulary]).transpose([1, 0, 2]).dataSync() as Float32Array;
     });
     const sessions = await open(exportOnnx(SHAPE, weights));
     expect(sessions.shape).toEqual({ evidenceWidth: 20, questionWidth: 14, vocabulary: 30, context: 16, hidden: 16 });

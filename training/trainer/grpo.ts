@@ -14,7 +14,7 @@ import { EOS } from '../model/tokenizer';
 import { resumePoint, saveCheckpoint, setLearningRate, shouldStop, shuffledOrder, trainedVariables, type TrainerContext } from './context';
 import type { Example } from './examples';
 import { writeChains } from './sampling';
-import { optimizerStep, padRows, scoreTokens, tokenMean } from './sequences';
+import { optimizerStep, padRows, rowOfPosition, scoreTokens, tokenMean } from './sequences';
 import type { TrainOutcome } from './sft';
 
 /** compute_grpo_outcome_advantage: per group, (score − mean) / (std + 1e-6), torch.std unbiased; a group of one gets 0. */
@@ -148,7 +148,7 @@ function updatePolicy(context: TrainerContext, policy: Reasoner, reference: Reas
     const old = tf.tidy(() => scoreTokens(tf, policy.weights, policy, examples, padded).logProbs);
     const ref = tf.tidy(() => scoreTokens(tf, reference.weights, reference, examples, padded).logProbs);
     const mask = tf.tensor1d(padded.mask);
-    const advantages = tf.tensor1d(Float32Array.from({ length: padded.batch * steps }, (_, index) => (minibatch[Math.floor(index / steps)] as Rollout).advantage));
+    const advantages = tf.tensor1d(Float32Array.from({ length: padded.batch * steps }, (_, position) => (minibatch[rowOfPosition(padded, position)] as Rollout).advantage));
     for (let epoch = 0; epoch < epochs; epoch += 1) {
       let parts: { pg: number; kl: number; entropy: number; clipfrac: number; ppoKl: number } | null = null;
       const result = optimizerStep(tf, optimizer, variables, () => {

@@ -3,6 +3,7 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import { decodeSequence, encode, type TF, type Weights } from '../model/network';
 import { inputTensors, type ModelInput, type Reasoner } from '../model/reasoner';
+import { targetLogProbs } from '../model/targetLogProbs';
 import { BOS, EOS, PAD } from '../model/tokenizer';
 
 /** A chain's tokens followed by EOS, cut to `maxTokens` (a cut chain has no EOS: the model learns to go on). */
@@ -10,6 +11,10 @@ export function tokenRow(reasoner: Reasoner, chain: string): number[] {
   return [...reasoner.tokenizer.encode(chain), EOS].slice(0, reasoner.maxTokens);
 }
 
+/**
+ * A batch of token rows padded to one length, time-major as the decoder reads them: position
+ * t·batch + b is row b's step t.
+ */
 export interface PaddedBatch {
   batch: number;
   steps: number;
@@ -28,20 +33,25 @@ export function padRows(rows: readonly (readonly number[])[]): PaddedBatch {
   const targets = new Int32Array(batch * steps).fill(PAD);
   const mask = new Float32Array(batch * steps);
   rows.forEach((row, index) => {
-    inputs[index * steps] = BOS;
+    inputs[index] = BOS;
     row.forEach((token, step) => {
-      targets[index * steps + step] = token;
-      mask[index * steps + step] = 1;
-      if (step + 1 < steps) inputs[index * steps + step + 1] = token;
+      targets[step * batch + index] = token;
+      mask[step * batch + index] = 1;
+      if (step + 1 < steps) inputs[(step + 1) * batch + index] = token;
     });
   });
   return { batch, steps, inputs, targets, mask };
 }
 
+/** The row of a position in a padded batch's arrays. */
+export function rowOfPosition(padded: PaddedBatch, position: number): number {
+  return position % padded.batch;
+}
+
 export interface TokenScores {
-  /** log p(target) per token: [B·T]. */
+  /** log p(target) per position of the padded batch: [T·B], time-major. */
   logProbs: tfjs.Tensor1D;
-  /** Entropy of each step's distribution: [B·T] (when asked for: it costs an exp over every logit). */
+  /** Entropy of each position's distribution: [T·B] (when asked for: it costs an exp over every logit). */
   entropy: tfjs.Tensor1D | null;
   /** The encoder's context [B, C] (SFT's auxiliary loss reads it). */
   context: tfjs.Tensor2D;
@@ -51,12 +61,14 @@ export interface TokenScores {
 export function scoreTokens(tf: TF, weights: Weights, reasoner: Reasoner, examples: readonly ModelInput[], padded: PaddedBatch, options: { entropy?: boolean } = {}): TokenScores {
   const { evidence, question } = inputTensors(tf, reasoner, examples);
   const encoded = encode(tf, weights, evidence, question);
-  const tokens = tf.tensor2d(padded.inputs, [padded.batch, padded.steps], 'int32');
+  const tokens = tf.tensor2d(padded.inputs, [padded.steps, padded.batch], 'int32');
   const logits = decodeSequence(tf, weights, encoded, tokens);
-  const logSoftmax = tf.logSoftmax(logits);
-  const oneHot = tf.oneHot(tf.tensor1d(padded.targets, 'int32'), reasoner.shape.vocabulary);
-  const logProbs = tf.sum(tf.mul(logSoftmax, oneHot), 1) as tfjs.Tensor1D;
-  const entropy = options.entropy === true ? (tf.neg(tf.sum(tf.mul(tf.exp(logSoftmax), logSoftmax), 1)) as tfjs.Tensor1D) : null;
+  const logProbs = targetLogProbs(tf, logits, padded.targets);
+  let entropy: tfjs.Tensor1D | null = null;
+  if (options.entropy === true) {
+    const logSoftmax = tf.logSoftmax(logits);
+    entropy = tf.neg(tf.sum(tf.mul(tf.exp(logSoftmax), logSoftmax), 1)) as tfjs.Tensor1D;
+  }
   return { logProbs, entropy, context: encoded.context };
 }
 

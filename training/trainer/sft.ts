@@ -2,7 +2,8 @@
 // the question, Adam with warm-up and cosine decay, gradients clipped to max_grad_norm. Logged per
 // step as LLaMA-Factory names SFT curves (loss, lr, epoch, grad_norm), in EasyR1's file.
 import type * as tfjs from '@tensorflow/tfjs';
-import { freshReasoner, type Reasoner } from '../model/reasoner';
+import type { TF } from '../model/network';
+import { freshReasoner, type ModelInput, type Reasoner } from '../model/reasoner';
 import { learningRateAt, resumePoint, saveCheckpoint, setLearningRate, shouldStop, shuffledOrder, trainedVariables, type TrainerContext } from './context';
 import type { Example } from './examples';
 import { optimizerStep, padRows, scoreTokens, tokenMean, tokenRow } from './sequences';
@@ -65,20 +66,15 @@ export async function trainSft(context: TrainerContext, examples: readonly Examp
     const within = (step - 1) % perEpoch;
     const chosen = order.slice(within * batchSize, (within + 1) * batchSize);
     const batch = chosen.map((index) => examples[index] as Example);
-    const padded = padRows(chosen.map((index) => rows[index] as number[]));
     const rate = learningRateAt(config.worker.actor.lr, step, total);
     setLearningRate(optimizer, rate);
-    const bags = piecesPresent(chosen.map((index) => rows[index] as number[]), reasoner.shape.vocabulary);
     let auxiliary = 0;
     const result = optimizerStep(tf, optimizer, variables, () => {
-      const scores = scoreTokens(tf, reasoner.weights, reasoner, batch, padded);
-      const loss = tf.neg(tokenMean(tf, scores.logProbs, tf.tensor1d(padded.mask)));
-      const logits = tf.add(tf.matMul(scores.context, reasoner.weights['aux_w'] as tfjs.Tensor2D), reasoner.weights['aux_b'] as tfjs.Tensor1D);
-      const bagLoss = tf.losses.sigmoidCrossEntropy(tf.tensor2d(bags, [batch.length, reasoner.shape.vocabulary]), logits);
-      auxiliary = bagLoss.dataSync()[0] as number;
-      return tf.add(loss, tf.mul(bagLoss, AUXILIARY_WEIGHT)) as tfjs.Scalar;
+      const losses = sftLosses(tf, reasoner, batch, chosen.map((index) => rows[index] as number[]));
+      auxiliary = losses.auxiliary.dataSync()[0] as number;
+      return losses.total;
     }, config.worker.actor.max_grad_norm);
-    tokensSeen += padded.mask.reduce((sum, value) => sum + value, 0);
+    tokensSeen += chosen.reduce((sum, index) => sum + (rows[index] as number[]).length, 0);
     const epochs = step / perEpoch;
     context.files.logMetrics(step, { loss: round(result.loss - AUXILIARY_WEIGHT * auxiliary), aux_loss: round(auxiliary), lr: rate, epoch: round(epochs), grad_norm: round(result.gradNorm), 'perf/throughput': Math.round(tokensSeen / Math.max(0.001, (Date.now() - started) / 1000)) });
     context.out(`step ${step}/${total}  epoch ${epochs.toFixed(2)}  loss ${result.loss.toFixed(4)}  lr ${rate.toExponential(2)}`);
@@ -87,6 +83,17 @@ export async function trainSft(context: TrainerContext, examples: readonly Examp
   if (step > 0 && (checkpoint === null || !checkpoint.endsWith(`global_step_${step}/actor`))) checkpoint = await saveCheckpoint(context, reasoner, optimizer, step, 'sft', null);
   optimizer.dispose();
   return { reasoner, lastStep: step, checkpoint, stoppedEarly };
+}
+
+/** SFT's loss on one batch: the chain tokens' cross-entropy plus the auxiliary bag-of-pieces loss (differentiable). */
+export function sftLosses(tf: TF, reasoner: Reasoner, batch: readonly ModelInput[], rows: readonly (readonly number[])[]): { total: tfjs.Scalar; auxiliary: tfjs.Scalar } {
+  const padded = padRows(rows);
+  const scores = scoreTokens(tf, reasoner.weights, reasoner, batch, padded);
+  const loss = tf.neg(tokenMean(tf, scores.logProbs, tf.tensor1d(padded.mask)));
+  const logits = tf.add(tf.matMul(scores.context, reasoner.weights['aux_w'] as tfjs.Tensor2D), reasoner.weights['aux_b'] as tfjs.Tensor1D);
+  const bags = tf.tensor2d(piecesPresent(rows, reasoner.shape.vocabulary), [rows.length, reasoner.shape.vocabulary]);
+  const auxiliary = tf.losses.sigmoidCrossEntropy(bags, logits) as tfjs.Scalar;
+  return { total: tf.add(loss, tf.mul(auxiliary, AUXILIARY_WEIGHT)) as tfjs.Scalar, auxiliary };
 }
 
 /** Each example's index, repeated (max count / its answer's count) ^ exponent times, rounded. */
