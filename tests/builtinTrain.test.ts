@@ -62,7 +62,11 @@ describe('frustum train --engine builtin', () => {
     expect(misspelt.stderr).toContain('total_epoch');
     const gpus = frustum(['train', path, '--engine', 'builtin', '--objective', 'sft', '--gpus', '2']);
     expect(gpus.code).toBe(2);
-    const noSft = frustum(['train', path, '--engine', 'builtin', '--objective', 'grpo']);
+    // The wall-time cap (the demo's) stops the trainer between steps and says so.
+    const capped = frustum(['train', path, '--engine', 'builtin', '--objective', 'sft', ...SMALL, '--set', 'trainer.max_seconds=0.000001']);
+    expect(capped.code, capped.stderr).toBe(0);
+    expect(capped.stdout).toContain('stopping after step 0: trainer.max_seconds 0.000001 reached');
+    const noSft = frustum(['train', copyProject(demo, tempDir('frustum-builtin-')), '--engine', 'builtin', '--objective', 'grpo']);
     expect(noSft.code).toBe(2);
     expect(noSft.stderr).toContain('train one first');
   });

@@ -77,7 +77,17 @@ export function learningRateAt(peak: number, step: number, total: number): numbe
   return peak * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * progress)));
 }
 
-export function shouldStop(context: TrainerContext): 'deadline' | null {
+/** Whether the wall-time cap has come (said in the output, as the run's last line about it); throws on a cancel. */
+export function isOutOfTime(context: TrainerContext, step: number): boolean {
   context.signal?.throwIfAborted();
-  return Date.now() >= context.deadline ? 'deadline' : null;
+  if (Date.now() < context.deadline) return false;
+  context.out(`stopping after step ${step}: trainer.max_seconds ${context.config.trainer.max_seconds} reached`);
+  return true;
+}
+
+/** The run's last checkpoint: the one already saved at this step, else one saved now (none before the first step). */
+export async function finalCheckpoint(context: TrainerContext, reasoner: Reasoner, optimizer: tfjs.Optimizer, step: number, objective: string, saved: string | null, validationScore: number | null): Promise<string | null> {
+  if (step === 0) return saved;
+  if (saved !== null && saved === context.files.checkpointFolder(step)) return saved;
+  return saveCheckpoint(context, reasoner, optimizer, step, objective, validationScore);
 }

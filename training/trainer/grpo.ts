@@ -11,7 +11,7 @@ import { camReasonerReward, type RewardScores } from '../../common/ota/reward';
 import { readCheckpoint } from '../model/checkpoint';
 import { reasonerFromCheckpoint, type Reasoner } from '../model/reasoner';
 import { EOS } from '../model/tokenizer';
-import { resumePoint, saveCheckpoint, setLearningRate, shouldStop, shuffledOrder, trainedVariables, type TrainerContext } from './context';
+import { finalCheckpoint, isOutOfTime, resumePoint, saveCheckpoint, setLearningRate, shuffledOrder, trainedVariables, type TrainerContext } from './context';
 import type { Example } from './examples';
 import { writeChains } from './sampling';
 import { optimizerStep, padRows, rowOfPosition, scoreTokens, tokenMean } from './sequences';
@@ -61,9 +61,8 @@ export async function trainGrpo(context: TrainerContext, train: readonly Example
     context.files.logMetrics(0, metrics);
   }
   while (step < total) {
-    if (shouldStop(context) === 'deadline') {
+    if (isOutOfTime(context, step)) {
       stoppedEarly = true;
-      context.out(`stopping after step ${step}: trainer.max_seconds ${config.trainer.max_seconds} reached`);
       break;
     }
     step += 1;
@@ -99,7 +98,7 @@ export async function trainGrpo(context: TrainerContext, train: readonly Example
     context.out(`step ${step}/${total}  reward ${metrics['reward/overall']?.toFixed(3)}  accuracy ${metrics['reward/accuracy']?.toFixed(3)}  format ${metrics['reward/format']?.toFixed(3)}  kl ${(metrics['actor/kl_loss'] ?? 0).toExponential(2)}  ${((Date.now() - began) / 1000).toFixed(1)} s`);
     if (step % config.trainer.save_freq === 0 && !isLast) checkpoint = await saveCheckpoint(context, policy, optimizer, step, 'grpo', lastValidation);
   }
-  if (step > 0 && (checkpoint === null || !checkpoint.endsWith(`global_step_${step}/actor`))) checkpoint = await saveCheckpoint(context, policy, optimizer, step, 'grpo', lastValidation);
+  checkpoint = await finalCheckpoint(context, policy, optimizer, step, 'grpo', checkpoint, lastValidation);
   optimizer.dispose();
   for (const variable of Object.values(reference.weights)) variable.dispose();
   return { reasoner: policy, lastStep: step, checkpoint, stoppedEarly };

@@ -4,7 +4,7 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import type { TF } from '../model/network';
 import { freshReasoner, type ModelInput, type Reasoner } from '../model/reasoner';
-import { learningRateAt, resumePoint, saveCheckpoint, setLearningRate, shouldStop, shuffledOrder, trainedVariables, type TrainerContext } from './context';
+import { finalCheckpoint, isOutOfTime, learningRateAt, resumePoint, saveCheckpoint, setLearningRate, shuffledOrder, trainedVariables, type TrainerContext } from './context';
 import type { Example } from './examples';
 import { optimizerStep, padRows, scoreTokens, tokenMean, tokenRow } from './sequences';
 
@@ -52,9 +52,8 @@ export async function trainSft(context: TrainerContext, examples: readonly Examp
   const started = Date.now();
   let tokensSeen = 0;
   while (step < total) {
-    if (shouldStop(context) === 'deadline') {
+    if (isOutOfTime(context, step)) {
       stoppedEarly = true;
-      context.out(`stopping after step ${step}: trainer.max_seconds ${config.trainer.max_seconds} reached`);
       break;
     }
     step += 1;
@@ -80,7 +79,7 @@ export async function trainSft(context: TrainerContext, examples: readonly Examp
     context.out(`step ${step}/${total}  epoch ${epochs.toFixed(2)}  loss ${result.loss.toFixed(4)}  lr ${rate.toExponential(2)}`);
     if (step % config.trainer.save_freq === 0 && step < total) checkpoint = await saveCheckpoint(context, reasoner, optimizer, step, 'sft', null);
   }
-  if (step > 0 && (checkpoint === null || !checkpoint.endsWith(`global_step_${step}/actor`))) checkpoint = await saveCheckpoint(context, reasoner, optimizer, step, 'sft', null);
+  checkpoint = await finalCheckpoint(context, reasoner, optimizer, step, 'sft', checkpoint, null);
   optimizer.dispose();
   return { reasoner, lastStep: step, checkpoint, stoppedEarly };
 }
