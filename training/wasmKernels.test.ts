@@ -53,6 +53,18 @@ describe('the wasm kernels', () => {
     }
   });
 
+  it('gather: the CPU backend’s rows for tables of any width, ids in any shape, and an out-of-range id refused', async () => {
+    const random = seededRandom(5);
+    for (const [rows, width, idsShape] of [[7, 3, [5]], [4, 1, [2, 3]], [10, 16, [40]], [3, 2, [0]]] as Array<[number, number, number[]]>) {
+      const table = Array.from({ length: rows * width }, () => random());
+      const ids = Array.from({ length: idsShape.reduce((a, b) => a * b, 1) }, () => Math.floor(random() * rows));
+      const { wasm, cpu } = await onBoth(() => tf.tidy(() => tf.gather(tf.tensor2d(table, [rows, width]), tf.tensor(ids, idsShape, 'int32')).arraySync()));
+      expect(wasm).toEqual(cpu);
+    }
+    await tf.setBackend('wasm');
+    expect(() => tf.tidy(() => tf.gather(tf.tensor2d([1, 2], [2, 1]), tf.tensor1d([2], 'int32')).dataSync())).toThrow(/index 2/);
+  });
+
   it('slice reads only its region, not the whole input (the wasm kernel copied it all: O(T²) over T time steps)', async () => {
     await tf.setBackend('wasm');
     const sequence = tf.randomNormal([4, 50, 8]);

@@ -7,6 +7,8 @@
 //   - Unpack (tf.unstack): calls that same slice per output; ours copies each output once.
 //   - UnsortedSegmentSum: not in the wasm backend at all, and tf.gather's gradient is made of it
 //     (an embedding lookup could not be trained on wasm).
+//   - GatherV2 (an embedding lookup): about 5 µs a row in the wasm kernel; ours copies each row
+//     with one TypedArray.set (4,800 rows of 64: 23 → under 1 ms).
 //   - BatchMatMul and _FusedMatMul with a transposed operand: 2–5× slower than the same product
 //     with that operand transposed first, and every matMul gradient takes one transposed. Ours
 //     transposes (the wasm Transpose kernel) and multiplies untransposed.
@@ -23,7 +25,7 @@ interface WasmBackend {
 
 let isRegistered = false;
 
-/** Replaces the wasm backend's Slice, Unpack and matMul kernels and adds UnsortedSegmentSum; once per process. */
+/** Replaces the wasm backend's Slice, Unpack, GatherV2 and matMul kernels and adds UnsortedSegmentSum; once per process. */
 export function registerWasmKernels(): void {
   // Set first: a registration that failed half-way is not tried again (a second pass would wrap
   // our own kernels as the "originals"); the loader then passes over the wasm backend.
@@ -69,6 +71,33 @@ export function registerWasmKernels(): void {
   });
   transposingFirst('BatchMatMul');
   transposingFirst('_FusedMatMul');
+  const originalGather = tf.getKernel('GatherV2', 'wasm');
+  if (originalGather !== undefined) {
+    replaceKernel({
+      ...originalGather,
+      kernelFunc: (args) => {
+        const { inputs, attrs, backend } = args;
+        const x = inputs['x'] as tf.TensorInfo;
+        const indices = inputs['indices'] as tf.TensorInfo;
+        const axis = tf.util.parseAxisParam(attrs?.['axis'] as number, x.shape)[0];
+        // Rows of a table by int32 ids (an embedding lookup); anything else is the backend's.
+        if (axis !== 0 || ((attrs?.['batchDims'] as number | undefined) ?? 0) !== 0 || x.dtype === 'string' || indices.dtype !== 'int32') return originalGather.kernelFunc(args);
+        const wasm = backend as unknown as WasmBackend;
+        const rows = x.shape[0] as number;
+        const inner = tf.util.sizeFromShape(x.shape.slice(1));
+        const out = wasm.makeOutput([...indices.shape, ...x.shape.slice(1)], x.dtype);
+        const table = wasm.typedArrayFromHeap(x);
+        const ids = wasm.typedArrayFromHeap(indices);
+        const gathered = wasm.typedArrayFromHeap(out);
+        for (let index = 0; index < ids.length; index++) {
+          const row = ids[index] as number;
+          if (row < 0 || row >= rows) throw new Error(`GatherV2: index ${row} is not in [0, ${rows - 1}]`);
+          gathered.set(table.subarray(row * inner, (row + 1) * inner), index * inner);
+        }
+        return out;
+      },
+    });
+  }
   replaceKernel({
     kernelName: 'UnsortedSegmentSum',
     backendName: 'wasm',

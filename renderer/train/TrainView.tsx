@@ -252,6 +252,7 @@ function EnvironmentSummary({ found }: { found: TrainingEnvironment }) {
     ['LLaMA-Factory', found.llamafactory.error === undefined],
     ['EasyR1', found.verl.isImportable],
     [`${found.gpus.length} GPU${found.gpus.length === 1 ? '' : 's'}`, found.gpus.length > 0],
+    ['Built-in', true],
   ];
   return (
     <span className="environment-summary">
@@ -268,6 +269,8 @@ function Environment({ found }: { found: TrainingEnvironment }) {
     ['GPUs', found.gpus.length > 0
       ? found.gpus.map((gpu) => `${gpu.index}: ${gpu.name}, ${(gpu.memoryFreeMiB / 1024).toFixed(1)} of ${(gpu.memoryTotalMiB / 1024).toFixed(1)} GiB free`).join(' · ')
       : (found.nvidiaSmi.error ?? 'none'), found.gpus.length > 0],
+    // Needs none of the above: TensorFlow.js and onnxruntime ship with Frustum (frustum doctor names the backend).
+    ['Built-in (SFT and GRPO)', 'runs here on the CPU, or the GPU with tfjs-node-gpu', true],
   ];
   return (
     <>

@@ -138,6 +138,43 @@ describe('the built-in objectives', () => {
     expect(lines[11]?.['actor/kl_loss']).toBeGreaterThan(0);
   }, 120_000);
 
+  it('online filtering keeps only groups neither all right nor all wrong, and skips the update when none is left', async () => {
+    const sftConfig = smallConfig('sft', null, (c) => {
+      c.trainer.total_epochs = 2;
+      c.worker.actor.global_batch_size = 16;
+    });
+    const sft = await trainSft(context(sftConfig), examples(64, 8), ['direction', 'a', 'b', 'c', 'd', 'e']);
+    const run = async (low: number, high: number) => {
+      const config = smallConfig('grpo', sft.checkpoint, (c) => {
+        c.trainer.max_steps = 2;
+        c.trainer.val_freq = 0;
+        c.data.rollout_batch_size = 8;
+        c.worker.rollout.n = 4;
+        c.algorithm.online_filtering = true;
+        c.algorithm.filter_low = low;
+        c.algorithm.filter_high = high;
+      });
+      const grpoContext = context(config);
+      const lines: Record<string, number>[] = [];
+      grpoContext.files.logMetrics = (_step, metrics) => {
+        lines.push(metrics);
+      };
+      await trainGrpo(grpoContext, examples(32, 9), []);
+      return lines;
+    };
+    // Bounds no mean accuracy falls strictly between: every group is dropped, nothing is updated.
+    for (const line of await run(0.99, 0.01)) {
+      expect(line['online_filtering/kept_ratio']).toBe(0);
+      expect(line['actor/pg_loss']).toBeUndefined();
+      expect(line['reward/overall']).toBeTypeOf('number');
+    }
+    // EasyR1's defaults keep some groups and drop others (the weak model is right on some prompts, not all).
+    for (const line of await run(0.01, 0.99)) {
+      expect(line['online_filtering/kept_ratio']).toBeGreaterThanOrEqual(0);
+      expect(line['online_filtering/kept_ratio']).toBeLessThanOrEqual(1);
+    }
+  }, 60_000);
+
   it('samples differently with different seeds and the same with the same seed', async () => {
     const config = smallConfig('sft', null, (c) => {
       c.trainer.total_epochs = 2;
