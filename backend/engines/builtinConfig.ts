@@ -22,9 +22,9 @@ export const builtinConfig = object({
     /** Pieces seen fewer times than this are spelled out by characters. */
     min_piece_count: positive(),
     /**
-     * SFT: records whose answer is rarer are repeated in each epoch, (most common answer's count /
+     * Records (SFT) and prompts (GRPO) whose answer is rarer are repeated in each epoch, (most common answer's count /
      * this answer's count) ^ this times, rounded (0: never). CameraBench's binary questions are
-     * 1 Yes to 14 No per clip; without it SFT learns to answer No.
+     * 1 Yes to 14 No per clip; without it both objectives learn to answer No.
      */
     answer_balance: number().min(0).max(1),
   }).strict(),
@@ -81,7 +81,7 @@ export function builtinDefaults(objective: 'sft' | 'grpo', records: number, init
     model: { context: 128, embedding: 64, hidden: 128, init_checkpoint: objective === 'grpo' ? initCheckpoint : null },
     data: { max_response_length: 320, rollout_batch_size: Math.min(16, Math.max(1, records)), min_piece_count: 2, answer_balance: 0.5 },
     worker: {
-      actor: { global_batch_size: objective === 'sft' ? 32 : 64, lr: objective === 'sft' ? 1e-2 : 1e-3, max_grad_norm: 1, clip_ratio_low: 0.2, clip_ratio_high: 0.28, ppo_epochs: 1 },
+      actor: { global_batch_size: objective === 'sft' ? 32 : 64, lr: objective === 'sft' ? 1e-2 : 3e-4, max_grad_norm: 1, clip_ratio_low: 0.2, clip_ratio_high: 0.28, ppo_epochs: 1 },
       rollout: { n: 8, temperature: 1 },
     },
     algorithm: { kl_coef: 0.01, online_filtering: false, filter_low: 0.01, filter_high: 0.99 },
