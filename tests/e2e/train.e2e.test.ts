@@ -108,7 +108,7 @@ describe.skipIf(!HAS_PYTHON_WITH_YAML)(`Train in Chromium${PYTHON_SKIP_NOTE}`, (
     await expect.poll(() => lineage.textContent()).toMatch(/60 samples · split train/);
     await expect.poll(() => lineage.textContent()).toMatch(/checkpoint-24/);
     // The log tail shows the trainer's own lines.
-    await expect.poll(() => page.getByTestId(`run-log-${jobId}`).textContent()).toMatch(/train metrics|\*\*\*\*\*/);
+    await expect.poll(() => page.getByTestId(`run-log-${jobId}`).textContent(), { timeout: 30_000 }).toMatch(/train metrics|\*\*\*\*\*/);
     await page.screenshot({ path: join(SCREENSHOTS, 'train-sft.png') });
   });
 
@@ -264,10 +264,11 @@ describe('The built-in trainer in Chromium', () => {
     await page.locator('[data-testid^="run-detail-"]').waitFor();
     const jobId = await shownRunId();
     await expect.poll(() => page.getByTestId(`train-run-${jobId}`).textContent()).toMatch(/Built-in SFT/);
-    // The job tracks any clip not yet analysed, writes data/evidence.json, then trains 2 epochs of 2 batches.
+    // The job tracks any clip not yet analysed, writes data/evidence.json, then trains 2 epochs of
+    // 3 batches (60 records, the 4 Yes repeated 4 times: 72 an epoch, batches of 32).
     await expect.poll(() => page.getByTestId('run-state').textContent(), { timeout: 90_000 }).toBe('succeeded');
-    await expect.poll(() => points('loss')).toBe(4);
-    await expect.poll(() => page.getByTestId(`lineage-${jobId}`).first().textContent()).toMatch(/global_step_4/);
+    await expect.poll(() => points('loss')).toBe(6);
+    await expect.poll(() => page.getByTestId(`lineage-${jobId}`).first().textContent()).toMatch(/global_step_6/);
     await page.screenshot({ path: join(SCREENSHOTS, 'train-builtin-sft.png') });
   });
 
@@ -284,9 +285,9 @@ describe('The built-in trainer in Chromium', () => {
     expect(await page.getByLabel('Model', { exact: true }).count()).toBe(0);
     // The SFT run's checkpoint is offered, and blank starts from it.
     await expect.poll(() => page.locator('#train-checkpoints option').evaluateAll((options) => options.map((option) => (option as HTMLOptionElement).value))).toEqual([
-      expect.stringMatching(/global_step_4[\\/]actor$/),
+      expect.stringMatching(/global_step_6[\\/]actor$/),
     ]);
-    await expect.poll(() => page.getByTestId('train-preview-notes').textContent(), { timeout: 30_000 }).toMatch(/starts from .*global_step_4[\\/]actor/);
+    await expect.poll(() => page.getByTestId('train-preview-notes').textContent(), { timeout: 30_000 }).toMatch(/starts from .*global_step_6[\\/]actor/);
     await expect.poll(() => page.getByTestId('train-start').textContent()).toMatch(/^Start GRPO on \d+ samples$/);
     await checkpoint.fill('/nowhere/at/all');
     await expect.poll(() => page.getByTestId('train-form-error').textContent()).toMatch(/not a built-in model checkpoint/);
