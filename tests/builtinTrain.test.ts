@@ -11,6 +11,7 @@ import { parse as parseYaml } from 'yaml';
 import { openProject } from '../db/connection';
 import { listJobs } from '../db/jobs';
 import { metricSeriesOfJobs, rolloutSteps, rolloutsOfStep } from '../db/trainerOutput';
+import { evaluateBuiltinOnProject } from '../training/inference/evaluateProject';
 import { frustum } from './support/cli';
 import { copyProject } from './support/studioProject';
 import { tempDir, track } from './support/tempDir';
@@ -33,6 +34,15 @@ function metricKeys(path: string, jobId: number): Map<string, number[]> {
   const db = track(openProject(path, { readonly: true }));
   try {
     return new Map(metricSeriesOfJobs(db, [jobId], 0).map((series) => [series.key, [...series.steps]]));
+  } finally {
+    db.close();
+  }
+}
+
+async function evaluateProjectWith(path: string, checkpoint: string) {
+  const db = track(openProject(path));
+  try {
+    return await evaluateBuiltinOnProject(db, checkpoint);
   } finally {
     db.close();
   }
@@ -71,7 +81,7 @@ describe('frustum train --engine builtin', () => {
     expect(noSft.stderr).toContain('train one first');
   });
 
-  it('trains SFT, then GRPO from its checkpoint, then resumes GRPO: curves, rollouts and checkpoints as the studio reads them', () => {
+  it('trains SFT, then GRPO from its checkpoint, then resumes GRPO: curves, rollouts and checkpoints as the studio reads them', async () => {
     const path = copyProject(demo, tempDir('frustum-builtin-'));
     const sft = frustum(['train', path, '--engine', 'builtin', '--objective', 'sft', ...SMALL, '--set', 'trainer.total_epochs=2', '--set', 'worker.actor.global_batch_size=16']);
     expect(sft.code, sft.stderr).toBe(0);
@@ -88,6 +98,18 @@ describe('frustum train --engine builtin', () => {
     for (const file of ['model.json', 'weights.bin', 'encoder.onnx', 'decoder.onnx', 'optimizer.json']) expect(existsSync(join(sftCheckpoint, file)), file).toBe(true);
     const evidence = JSON.parse(readFileSync(join(sftFolder, 'data', 'evidence.json'), 'utf8')) as { clips: Record<string, { pairs: number }> };
     expect(Object.keys(evidence.clips)).toHaveLength(4);
+
+    // The checkpoint's ONNX export answers every question of the project, scored as the results are.
+    const evaluated = await evaluateProjectWith(path, sftCheckpoint);
+    expect(evaluated.samples).toHaveLength(60);
+    expect(evaluated.majorityAccuracy).toBeCloseTo(56 / 60, 10);
+    for (const sample of evaluated.samples) {
+      expect(sample.text.length).toBeGreaterThan(0);
+      if (sample.yesProbability !== null) expect(sample.yesProbability).toBeGreaterThanOrEqual(0);
+      if (sample.yesProbability !== null) expect(sample.yesProbability).toBeLessThanOrEqual(1);
+    }
+    expect(evaluated.format).toBeGreaterThanOrEqual(0);
+    expect(evaluated.accuracy).toBeLessThanOrEqual(1);
 
     // GRPO finds the newest built-in SFT checkpoint itself.
     const grpo = frustum(['train', path, '--engine', 'builtin', '--objective', 'grpo', ...SMALL, '--set', 'trainer.max_steps=2', '--set', 'worker.rollout.n=4', '--set', 'data.rollout_batch_size=4', '--set', 'trainer.save_freq=1', '--set', 'trainer.val_freq=1']);

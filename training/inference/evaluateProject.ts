@@ -11,7 +11,9 @@ import { parseStringArray } from '../../common/formats/jsonText';
 import { loadLatestReadings, samplesForAnalysis } from '../../db/analysis';
 import type { WritableDB } from '../../db/connection';
 import { evidenceOfClips } from '../../db/evidence';
+import { EVIDENCE_FEATURES } from '../../backend/motion/analyze/evidence';
 import { ensureClipEvidence, EVIDENCE_SETTINGS } from '../../backend/motion/analyze/projectEvidence';
+import { ProjectError } from '../../common/errors';
 import { poolEvidence } from '../model/inputs';
 import type { ModelInput } from '../model/reasoner';
 import { openBuiltinReasoner } from './builtinReasoner';
@@ -54,6 +56,10 @@ export async function evaluateBuiltinOnProject(db: WritableDB, checkpointFolder:
   const reasoner = await openBuiltinReasoner(checkpointFolder);
   let answers;
   try {
+    // Evidence of another feature version would be read as something it is not.
+    if (reasoner.description.evidenceFeatures.join(',') !== EVIDENCE_FEATURES.join(',')) {
+      throw new ProjectError(checkpointFolder, `was trained on motion evidence with other features (${reasoner.description.evidenceFeatures.length} of them) than this Frustum computes (${EVIDENCE_FEATURES.length}); train it again`);
+    }
     answers = await reasoner.answer(inputs);
   } finally {
     await reasoner.close();
