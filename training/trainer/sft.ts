@@ -1,6 +1,8 @@
 // SFT for the built-in reasoner: cross-entropy on the chain tokens given the clip's evidence and
-// the question, Adam with warm-up and cosine decay, gradients clipped to max_grad_norm. Logged per
-// step as LLaMA-Factory names SFT curves (loss, lr, epoch, grad_norm), in EasyR1's file.
+// the question, plus an auxiliary loss on the context (which pieces the chain holds); records with
+// the rarer answer repeated in each epoch (data.answer_balance); Adam with warm-up and cosine
+// decay, gradients clipped to max_grad_norm. Logged per step as LLaMA-Factory names SFT curves
+// (loss, lr, epoch, grad_norm; aux_loss beside them), in EasyR1's file.
 import type * as tfjs from '@tensorflow/tfjs';
 import type { TF } from '../model/network';
 import { freshReasoner, type ModelInput, type Reasoner } from '../model/reasoner';
