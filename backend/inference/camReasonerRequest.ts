@@ -5,12 +5,12 @@
 // to a size whose sides are multiples of 28, means the server's own resize of the image is the
 // identity, so the model sees the reference's pixels (up to JPEG's loss: the reference hands
 // PNGs to the processor; base64 PNGs of 64 frames would be several times larger).
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { InputError } from '../../common/errors';
 import { evalPrompt } from '../../common/formats/prompts';
-import { notRegularReason } from '../media/confine';
+import { regularFileSize } from '../media/confine';
 import { checkFfmpeg, requireProbe, runFfmpeg, wholeClipTimeoutMs, type Size } from '../media/decode';
 import type { ClipProbe } from '../media/probe';
 import type { ChatContentPart, ChatMessage } from './openaiClient';
@@ -129,19 +129,6 @@ function checkOptions(fps: number, maxFrames: number, maxPixels: number, quality
   if (problems.length > 0) throw new InputError(problems);
 }
 
-async function requireRegularFile(path: string): Promise<number> {
-  let stats;
-  try {
-    stats = await stat(path);
-  } catch {
-    throw new InputError([{ file: path, reason: 'file not found' }]);
-  }
-  // ffmpeg would wait forever for a FIFO's writer: never start it on anything but a file.
-  const notRegular = notRegularReason(stats);
-  if (notRegular !== null) throw new InputError([{ file: path, reason: notRegular }]);
-  return stats.size;
-}
-
 // JPEG's SOF marker holds the size; reading it back checks what was actually sent.
 function jpegSize(data: Buffer): Size | null {
   let offset = 2;
@@ -166,7 +153,7 @@ export async function extractCamReasonerFrames(
   const maxPixels = options.maxPixels ?? CAMREASONER_DEFAULTS.maxPixels;
   const quality = options.jpegQuality ?? CAMREASONER_DEFAULTS.jpegQuality;
   checkOptions(fps, maxFrames, maxPixels, quality);
-  await requireRegularFile(path);
+  await regularFileSize(path);
   const probe = options.probe ?? (await requireProbe(path, options.signal));
   const size = qwenSmartResize(frameSourceSize(probe), maxPixels);
   const folder = await mkdtemp(join(tmpdir(), 'frustum-camreasoner-'));
@@ -209,7 +196,7 @@ export async function buildCamReasonerRequest(path: string, sample: CamReasonerS
   };
   const text: ChatContentPart = { type: 'text', text: prompt };
   if (mode === 'video_url') {
-    const bytes = await requireRegularFile(path);
+    const bytes = await regularFileSize(path);
     const limit = options.maxVideoBytes ?? DEFAULT_MAX_VIDEO_BYTES;
     if (bytes > limit) throw new InputError([{ file: path, reason: `is ${bytes} bytes; a video_url part carries the whole file, at most ${limit}` }]);
     const type = VIDEO_TYPES[extname(path).toLowerCase()] ?? 'video/mp4';

@@ -7,7 +7,9 @@
 // studio's media routes, probing, analysis and relinking all ask this module, at every use:
 // a file or a symlink can change between the import and the next read.
 import { lstatSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
+import { InputError } from '../../common/errors';
 import { legacyMediaSources } from '../../db/clips';
 import type { ReadableDB } from '../../db/connection';
 
@@ -56,6 +58,19 @@ export function notRegularReason(stats: Stats): string | null {
   if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'is a device, not a video file';
   if (stats.isSocket()) return 'is a socket, not a video file';
   return 'is not a regular file';
+}
+
+/** The size of a regular file about to be handed to ffmpeg; anything else (missing, a FIFO ffmpeg would wait on forever) throws naming the file. */
+export async function regularFileSize(path: string): Promise<number> {
+  let stats;
+  try {
+    stats = await stat(path);
+  } catch {
+    throw new InputError([{ file: path, reason: 'file not found' }]);
+  }
+  const notRegular = notRegularReason(stats);
+  if (notRegular !== null) throw new InputError([{ file: path, reason: notRegular }]);
+  return stats.size;
 }
 
 /** What is wrong with a path, before it is worded for the reader (import or use). */

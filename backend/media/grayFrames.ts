@@ -1,8 +1,7 @@
 // Grayscale frames at a fixed rate, for the motion analyzer: decoded straight into memory
 // through a pipe (no temporary files), one byte per pixel.
-import { stat } from 'node:fs/promises';
 import { InputError } from '../../common/errors';
-import { notRegularReason } from './confine';
+import { regularFileSize } from './confine';
 import { checkFfmpeg, checkSide, outputSize, runFfmpeg, scaleFilter, wholeClipTimeoutMs, type Size } from './decode';
 import { probeClip, type ClipProbe } from './probe';
 
@@ -62,16 +61,7 @@ export async function openGrayFrameStream(path: string, request: GrayFramesReque
     scale = [`scale=${request.width}:max(2\\,2*round(${request.width}*ih/iw/2)):flags=bicubic`];
   } else scale = [];
   const limit = request.maxFrames !== undefined ? ['-frames:v', String(request.maxFrames)] : [];
-  let stats;
-  try {
-    stats = await stat(path);
-  } catch {
-    throw new InputError([{ file: path, reason: 'file not found' }]);
-  }
-  // ffmpeg would wait forever for a FIFO's writer: never start it on anything but a file.
-  const notRegular = notRegularReason(stats);
-  if (notRegular !== null) throw new InputError([{ file: path, reason: notRegular }]);
-  const fileBytes = stats.size;
+  const fileBytes = await regularFileSize(path);
   const parser = new Y4mParser(path);
   let deliver: ((frame: Uint8Array) => void) | null = null;
   const waiting: Uint8Array[] = [];

@@ -48,14 +48,7 @@ export function writeCheckpoint(folder: string, checkpoint: ModelCheckpoint, ext
   const temporary = `${folder}.partial`;
   rmSync(temporary, { recursive: true, force: true });
   mkdirSync(temporary, { recursive: true });
-  const parts: Buffer[] = [];
-  for (const { name, shape } of checkpoint.description.weights) {
-    const values = checkpoint.weights[name];
-    const size = shape.reduce((product, side) => product * side, 1);
-    if (values === undefined || values.length !== size) throw new Error(`weight ${name}: expected ${size} values, got ${values?.length ?? 'none'}`);
-    parts.push(Buffer.from(values.buffer, values.byteOffset, values.byteLength));
-  }
-  writeFileSync(join(temporary, WEIGHTS_BIN), Buffer.concat(parts));
+  writeFileSync(join(temporary, WEIGHTS_BIN), float32Blocks(checkpoint.description.weights, checkpoint.weights));
   writeFileSync(join(temporary, MODEL_JSON), `${JSON.stringify(checkpoint.description, null, 1)}\n`);
   for (const [name, bytes] of Object.entries(extraFiles)) writeFileSync(join(temporary, name), bytes);
   rmSync(folder, { recursive: true, force: true });
@@ -73,18 +66,42 @@ export function readCheckpoint(folder: string): ModelCheckpoint {
   if (!parsed.success) throw new ProjectError(path, `is not a Frustum model description: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`);
   const description = parsed.data;
   if (description.format !== FORMAT) throw new ProjectError(path, `is format ${description.format}; this Frustum reads ${FORMAT}`);
-  const bytes = readFileSync(join(folder, WEIGHTS_BIN));
-  const weights: Record<string, Float32Array> = {};
+  return { description, weights: readFloat32Blocks(join(folder, WEIGHTS_BIN), description.weights) };
+}
+
+/** A named float32 array's place in a binary file: weights.bin and the optimiser's state use the same layout. */
+export interface Float32Block {
+  name: string;
+  shape: readonly number[];
+}
+
+function sizeOf(block: Float32Block): number {
+  return block.shape.reduce((product, side) => product * side, 1);
+}
+
+/** The arrays end to end in `layout`'s order, float32 in the machine's order (little-endian wherever Frustum runs). */
+export function float32Blocks(layout: readonly Float32Block[], values: Readonly<Record<string, Float32Array>>): Buffer {
+  return Buffer.concat(layout.map((block) => {
+    const array = values[block.name];
+    if (array === undefined || array.length !== sizeOf(block)) throw new Error(`${block.name}: expected ${sizeOf(block)} values, got ${array?.length ?? 'none'}`);
+    return Buffer.from(array.buffer, array.byteOffset, array.byteLength);
+  }));
+}
+
+/** The arrays of a file float32Blocks wrote; a file shorter or longer than its layout says is refused naming it. */
+export function readFloat32Blocks(path: string, layout: readonly Float32Block[]): Record<string, Float32Array> {
+  const bytes = readFileSync(path);
+  const arrays: Record<string, Float32Array> = {};
   let offset = 0;
-  for (const { name, shape } of description.weights) {
-    const size = shape.reduce((product, side) => product * side, 1);
-    if (offset + size * 4 > bytes.length) throw new ProjectError(join(folder, WEIGHTS_BIN), `ends before weight ${name} (${bytes.length} bytes)`);
+  for (const block of layout) {
+    const size = sizeOf(block);
+    if (offset + size * 4 > bytes.length) throw new ProjectError(path, `ends before ${block.name} (${bytes.length} bytes)`);
     // Copied: a Buffer's offset need not be 4-aligned for a Float32Array view.
     const values = new Float32Array(size);
     new Uint8Array(values.buffer).set(bytes.subarray(offset, offset + size * 4));
-    weights[name] = values;
+    arrays[block.name] = values;
     offset += size * 4;
   }
-  if (offset !== bytes.length) throw new ProjectError(join(folder, WEIGHTS_BIN), `has ${bytes.length - offset} bytes after the last weight`);
-  return { description, weights };
+  if (offset !== bytes.length) throw new ProjectError(path, `has ${bytes.length - offset} bytes after ${layout.at(-1)?.name ?? 'its layout'}`);
+  return arrays;
 }

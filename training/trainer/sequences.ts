@@ -4,12 +4,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { decodeSequence, encode, type TF, type Weights } from '../model/network';
 import { inputTensors, type ModelInput, type Reasoner } from '../model/reasoner';
 import { targetLogProbs } from '../model/targetLogProbs';
-import { BOS, EOS, PAD } from '../model/tokenizer';
-
-/** A chain's tokens followed by EOS, cut to `maxTokens` (a cut chain has no EOS: the model learns to go on). */
-export function tokenRow(reasoner: Reasoner, chain: string): number[] {
-  return [...reasoner.tokenizer.encode(chain), EOS].slice(0, reasoner.maxTokens);
-}
+import { BOS, PAD } from '../model/tokenizer';
 
 /**
  * A batch of token rows padded to one length, time-major as the decoder reads them: position

@@ -6,9 +6,10 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import type { TF } from '../model/network';
 import { freshReasoner, type ModelInput, type Reasoner } from '../model/reasoner';
+import { EOS } from '../model/tokenizer';
 import { finalCheckpoint, isOutOfTime, learningRateAt, resumePoint, saveCheckpoint, setLearningRate, shuffledOrder, trainedVariables, type TrainerContext } from './context';
 import type { Example } from './examples';
-import { optimizerStep, padRows, scoreTokens, tokenMean, tokenRow } from './sequences';
+import { optimizerStep, padRows, scoreTokens, tokenMean } from './sequences';
 
 /** The auxiliary bag-of-pieces loss's weight against the chain's cross-entropy. */
 const AUXILIARY_WEIGHT = 1;
@@ -35,8 +36,10 @@ export async function trainSft(context: TrainerContext, examples: readonly Examp
     seed: config.trainer.seed,
   });
   const optimizer: tfjs.Optimizer = resumed?.optimizer ?? makeOptimizer();
-  const rows = chains.map((chain) => tokenRow(reasoner, chain));
-  const cut = rows.filter((row, index) => row.length < reasoner.tokenizer.encode(chains[index] as string).length + 1).length;
+  const encoded = chains.map((chain) => reasoner.tokenizer.encode(chain));
+  // Each chain then EOS, cut to max_response_length (a cut chain has no EOS: the model learns to go on).
+  const rows = encoded.map((tokens) => [...tokens, EOS].slice(0, reasoner.maxTokens));
+  const cut = encoded.filter((tokens) => tokens.length + 1 > reasoner.maxTokens).length;
   context.out(`${examples.length} chains, vocabulary of ${reasoner.shape.vocabulary} pieces, ${Math.round(rows.reduce((sum, row) => sum + row.length, 0) / Math.max(1, rows.length))} tokens per chain on average${cut > 0 ? `; ${cut} longer than data.max_response_length ${reasoner.maxTokens} are cut` : ''}`);
 
   const epochList = balancedEpoch(examples, config.data.answer_balance);
