@@ -33,3 +33,10 @@ export function predictionsOfRun(db: ReadableDB, runId: number): PredictionRow[]
     'SELECT sample_id, output, prediction, accuracy, score, error FROM predictions WHERE run_id = ? ORDER BY sample_id',
   ).all(runId);
 }
+
+/** A Frustum inference run's frozen sample order (migration 9); empty for an imported run. */
+export function runSampleOrder(db: ReadableDB, runId: number): number[] {
+  return statement<[number], { sample_id: number }>(db, 'SELECT sample_id FROM run_samples WHERE run_id = ? ORDER BY position')
+    .all(runId)
+    .map((row) => row.sample_id);
+}

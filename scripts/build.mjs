@@ -43,7 +43,7 @@ await buildCli('dist/cli');
 
 // Worker threads and job processes, found at run time as dist/workers/NAME.cjs (backend/packageRoot.ts workerScript).
 rmSync(new URL('../dist/workers', import.meta.url), { recursive: true, force: true });
-await build({ ...nodeCommonJs, entryPoints: { job: 'backend/jobs/jobWorker.ts', facets: 'backend/studio/facetsWorker.ts' }, outdir: 'dist/workers' });
+await build({ ...nodeCommonJs, entryPoints: { job: 'backend/jobs/jobWorker.ts', facets: 'backend/studio/facetsWorker.ts', reasoner: 'training/inference/reasonerWorker.ts' }, outdir: 'dist/workers' });
 
 /**
  * The CLI, as CommonJS: dist/cli/index.cjs (commander and the command table), one file per

@@ -111,6 +111,26 @@ describe('frustum train --engine builtin', () => {
     expect(evaluated.format).toBeGreaterThanOrEqual(0);
     expect(evaluated.accuracy).toBeLessThanOrEqual(1);
 
+    // `frustum infer --builtin` with the run folder: the same ONNX answers, through the engine's own process.
+    const inferred = frustum(['infer', path, '--builtin', '--model', sftFolder, '--json']);
+    expect(inferred.code, inferred.stderr).toBe(0);
+    const run = JSON.parse(inferred.stdout) as { runId: number; answered: number; samples: number };
+    expect(run).toMatchObject({ samples: 60, answered: 60 });
+    const runDb = track(openProject(path, { readonly: true }));
+    try {
+      const stored = new Map((runDb.prepare('SELECT sample_id, output, score, frames FROM predictions WHERE run_id = ?').all(run.runId) as Array<{ sample_id: number; output: string; score: number | null; frames: string }>).map((row) => [row.sample_id, row]));
+      for (const sample of evaluated.samples) {
+        expect(stored.get(sample.sampleId)?.output).toBe(sample.text);
+        expect(stored.get(sample.sampleId)?.score ?? null).toBe(sample.yesProbability);
+        expect(stored.get(sample.sampleId)?.frames).toBe('[]');
+      }
+      const meta = JSON.parse((runDb.prepare('SELECT meta FROM runs WHERE id = ?').get(run.runId) as { meta: string }).meta) as { settings: { engine: string; model: string }; trainJobId: number };
+      expect(meta.settings).toMatchObject({ engine: 'builtin', model: sftCheckpoint });
+      expect(meta.trainJobId).toBe(sftJob);
+    } finally {
+      runDb.close();
+    }
+
     // GRPO finds the newest built-in SFT checkpoint itself.
     const grpo = frustum(['train', path, '--engine', 'builtin', '--objective', 'grpo', ...SMALL, '--set', 'trainer.max_steps=2', '--set', 'worker.rollout.n=4', '--set', 'data.rollout_batch_size=4', '--set', 'trainer.save_freq=1', '--set', 'trainer.val_freq=1']);
     expect(grpo.code, grpo.stderr).toBe(0);

@@ -210,6 +210,33 @@ describe('frustum', () => {
     expect(result.json).toMatchObject({ relinked: 1, stillMissing: 1 });
   });
 
+  it("exports a run as CamReasoner's evaluator output, byte for byte as eval_bench.py wrote it", () => {
+    const { folder, project } = setup();
+    const evalBench = join(__dirname, 'reference', 'eval-bench-results', 'round-trip.json');
+    const input = join(folder, 'qwen.json');
+    writeFileSync(input, readFileSync(evalBench));
+    expect(frustum(['import', project, input]).code).toBe(0);
+    const out = join(folder, 'exported.json');
+    const exported = frustumJson<{ format: string; run: number; records: number; verbatim: number; errors: number; files: string[] }>([
+      'export',
+      project,
+      '--format',
+      'results',
+      '--run',
+      '1',
+      '--out',
+      out,
+    ]);
+    expect(exported.code).toBe(0);
+    expect(exported.json).toMatchObject({ format: 'results', run: 1, records: 4, verbatim: 4, errors: 0, files: [out] });
+    expect(readFileSync(out, 'utf8')).toBe(readFileSync(evalBench, 'utf8'));
+    const human = frustum(['export', project, '--format', 'results', '--out', join(folder, 'again.json')]);
+    expect(human.stdout).toMatch(/^wrote 4 results records of run 1 \(4 unchanged, 0 edited, 0 new\)/);
+    const missing = frustum(['export', project, '--format', 'results', '--run', '9', '--out', join(folder, 'x.json')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/no run 9; runs: 1/);
+  });
+
   it.runIf(hasShared)('scores CameraBench score files exported from imported results', () => {
     const { folder, project } = setup();
     const questions = JSON.parse(readFileSync(EVAL_FILE, 'utf8')) as Array<Record<string, unknown>>;

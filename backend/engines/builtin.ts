@@ -85,20 +85,43 @@ function commandScript(runName: string): string {
   ].join('\n');
 }
 
-/** The newest built-in SFT run beside this one that has a checkpoint: its last one. */
-export function newestBuiltinSftCheckpoint(runs: string): string | null {
+/** The last checkpoint's actor folder of a built-in run folder, or null (not built-in, no checkpoint yet). */
+function lastBuiltinCheckpoint(runFolder: string, objective?: 'sft' | 'grpo'): string | null {
+  let run;
+  try {
+    run = readRunDescription(runFolder);
+  } catch {
+    return null;
+  }
+  if (run?.engine !== 'builtin' || (objective !== undefined && run.objective !== objective) || run.paths.checkpointFolder === null) return null;
+  const last = easyR1Checkpoints(run.paths.checkpointFolder).find((checkpoint) => checkpoint.isLast);
+  return last === undefined ? null : join(last.path, 'actor');
+}
+
+/** The newest built-in run beside this one (of that objective, when given) that has a checkpoint: its last one. */
+export function newestBuiltinCheckpoint(runs: string, objective?: 'sft' | 'grpo'): string | null {
   if (!existsSync(runs)) return null;
   const ids = readdirSync(runs).filter((name) => /^\d+$/.test(name)).map(Number).sort((a, b) => b - a);
   for (const id of ids) {
-    let run;
-    try {
-      run = readRunDescription(join(runs, String(id)));
-    } catch {
-      continue;
-    }
-    if (run?.engine !== 'builtin' || run.objective !== 'sft' || run.paths.checkpointFolder === null) continue;
-    const last = easyR1Checkpoints(run.paths.checkpointFolder).find((checkpoint) => checkpoint.isLast);
-    if (last !== undefined) return join(last.path, 'actor');
+    const found = lastBuiltinCheckpoint(join(runs, String(id)), objective);
+    if (found !== null) return found;
   }
   return null;
+}
+
+export function newestBuiltinSftCheckpoint(runs: string): string | null {
+  return newestBuiltinCheckpoint(runs, 'sft');
+}
+
+/**
+ * The folder holding a built-in model.json and its ONNX files, from what a person names: that
+ * folder, a global_step_N folder (its actor/), or a run folder (its last checkpoint).
+ */
+export function resolveBuiltinCheckpoint(path: string): string {
+  const folder = resolve(path);
+  if (existsSync(join(folder, 'model.json'))) return folder;
+  if (existsSync(join(folder, 'actor', 'model.json'))) return join(folder, 'actor');
+  const last = lastBuiltinCheckpoint(folder);
+  if (last !== null) return last;
+  throw new UsageError(`${path} holds no built-in checkpoint: name a built-in run folder, its global_step_N folder or that folder's actor/`);
 }

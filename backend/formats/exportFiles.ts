@@ -7,25 +7,38 @@ import { mkdirSync, renameSync, writeFileSync, existsSync, readFileSync, statSyn
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { PRIMITIVES, PRIMITIVE_INFO, letterOfOption, yesNoOfOption, type Primitive } from '../../common/camerabench/primitives';
 import { InputError, UsageError } from '../../common/errors';
-import { parseJsonValue } from '../../common/formats/jsonText';
+import {
+  ERROR_OUTPUT,
+  dumpMeta,
+  dumpResult,
+  evaluatorFields,
+  keptOutputFields,
+  resultsFileText,
+  resultsMetrics,
+  spliceResult,
+  type EvaluatorFields,
+} from '../../common/formats/evalResults';
+import { objectMembers, parseJsonValue } from '../../common/formats/jsonText';
 import { normalizeRecord, type SampleDraft } from '../../common/formats/normalize';
 import { sftUserContent, questionWithOptions } from '../../common/formats/prompts';
 import { PyFloat, pyDumps, type PyJsonStyle, type PyJsonValue } from '../../common/formats/pyjson';
 import { predictionOf } from '../../common/ota/evalAccuracy';
 import type { ReadableDB } from '../../db/connection';
 import { samplesForExport, sourcePaths, sourceRecordsOfFormat, type ExportSampleRow, type SampleSourceRow } from '../../db/exports';
-import { getRun, listRuns, predictionsOfRun } from '../../db/runs';
-import { recordText } from '../../db/sources';
+import { getRun, listRuns, predictionsOfRun, runSampleOrder, type PredictionRow, type RunRow } from '../../db/runs';
+import { listSources, recordText, sourceContent } from '../../db/sources';
 
-export const EXPORT_FORMATS = ['sft', 'rl', 'eval', 'camerabench', 'camerabench-scores'] as const;
+export const EXPORT_FORMATS = ['sft', 'rl', 'eval', 'results', 'camerabench', 'camerabench-scores'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+/** The formats with one record per sample (the others are written from a run's predictions). */
+type RecordFormat = Exclude<ExportFormat, 'results' | 'camerabench-scores'>;
 
 export interface ExportOptions {
   format: ExportFormat;
   out: string;
   split?: string | undefined;
   status?: string | undefined;
-  /** For camerabench-scores: which run (default: the newest). */
+  /** For results and camerabench-scores: which run (default: the newest). */
   run?: number | undefined;
   /** LLaMA-Factory dataset name for dataset_info.json (default: the output file's name). */
   datasetName?: string | undefined;
@@ -40,6 +53,10 @@ export interface ExportReport {
   changed: number;
   fresh: number;
   skipped: Array<{ reason: string; count: number }>;
+  /** results: the run written. */
+  run?: number;
+  /** results: failed generations, written as eval_bench writes a failed batch ("<answer>ERROR</answer>"). */
+  errors?: number;
 }
 
 interface StoredStyle extends PyJsonStyle {
@@ -48,7 +65,7 @@ interface StoredStyle extends PyJsonStyle {
   ensureAsciiKnown?: boolean;
 }
 
-const DEFAULT_STYLE: Record<Exclude<ExportFormat, 'camerabench-scores'>, StoredStyle> = {
+const DEFAULT_STYLE: Record<RecordFormat, StoredStyle> = {
   // LLaMA-Factory and EasyR1 datasets are conventionally dumped with indent=2, ensure_ascii=False.
   sft: { layout: { kind: 'array' }, indent: 2, ensureAscii: false, trailingNewline: false },
   rl: { layout: { kind: 'array' }, indent: 2, ensureAscii: false, trailingNewline: false },
@@ -64,7 +81,8 @@ export function exportProject(db: ReadableDB, options: ExportOptions): ExportRep
     throw new UsageError(`${options.out} is a file this project was imported from; export to a new path (imports never edit their source)`);
   }
   if (options.format === 'camerabench-scores') return exportScores(db, options, out);
-  return exportRecords(db, options, out);
+  if (options.format === 'results') return exportResults(db, options, out);
+  return exportRecords(db, { ...options, format: options.format }, out);
 }
 
 function draftOf(row: ExportSampleRow): SampleDraft {
@@ -90,7 +108,7 @@ function sameStyle(a: StoredStyle, b: StoredStyle): boolean {
   );
 }
 
-function exportRecords(db: ReadableDB, options: ExportOptions, out: string): ExportReport {
+function exportRecords(db: ReadableDB, options: ExportOptions & { format: RecordFormat }, out: string): ExportReport {
   const { body, report } = renderRecords(db, options);
   writeAtomically(out, body);
   report.files.push(out);
@@ -111,13 +129,14 @@ export interface RenderedRecords {
  * body, and a training run's frozen dataset (backend/engines/snapshot.ts), which also limits
  * the samples to `sampleIds` and needs to know which sample each record is.
  */
-export function renderRecords(db: ReadableDB, options: Omit<ExportOptions, 'out'> & { sampleIds?: ReadonlySet<number> }): RenderedRecords {
-  const format = options.format as Exclude<ExportFormat, 'camerabench-scores'>;
+export function renderRecords(
+  db: ReadableDB,
+  options: Omit<ExportOptions, 'out' | 'format'> & { format: RecordFormat; sampleIds?: ReadonlySet<number> },
+): RenderedRecords {
+  const format = options.format;
   const chosen = options.sampleIds;
   const samples = samplesForExport(db, { split: options.split, status: options.status }).filter((sample) => chosen === undefined || chosen.has(sample.id));
-  const sources = sourceRecordsOfFormat(db, format);
-  const sourceBySample = new Map<number, SampleSourceRow>();
-  for (const source of sources) if (!sourceBySample.has(source.sample_id)) sourceBySample.set(source.sample_id, source);
+  const sourceBySample = firstSourceBySample(sourceRecordsOfFormat(db, format));
 
   // The style of the file most of the exported records came from; else the tool's default.
   const styleVotes = new Map<string, number>();
@@ -155,25 +174,10 @@ export function renderRecords(db: ReadableDB, options: Omit<ExportOptions, 'out'
       continue;
     }
     const source = sourceBySample.get(sample.id);
-    let text: string;
-    if (source) {
-      const raw = recordText(db, source);
-      const original = parseJsonValue(raw, source.format) as Record<string, unknown>;
-      const patched = patchRecord(format, original, draft);
-      const canReuse = sameStyle(JSON.parse(source.style) as StoredStyle, style);
-      if (patched === original && canReuse) {
-        text = raw;
-        report.verbatim++;
-      } else {
-        text = nestedDumps(patched as PyJsonValue, style, itemIndent);
-        if (patched === original) report.verbatim++;
-        else report.changed++;
-      }
-    } else {
-      text = nestedDumps(freshRecord(format, draft, counters) as PyJsonValue, style, itemIndent);
-      report.fresh++;
-    }
-    pieces.push(text);
+    const record = recordOfSample(db, format, draft, source, counters);
+    const canReuse = record.raw !== null && source !== undefined && sameStyle(JSON.parse(source.style) as StoredStyle, style);
+    pieces.push(canReuse && record.raw !== null ? record.raw : nestedDumps(record.value as PyJsonValue, style, itemIndent));
+    report[record.kind]++;
     sampleIds.push(sample.id);
   }
   report.records = pieces.length;
@@ -186,6 +190,29 @@ export function renderRecords(db: ReadableDB, options: Omit<ExportOptions, 'out'
   else body = `[\n${itemIndent}${pieces.join(`,\n${itemIndent}`)}\n]`;
   if (style.trailingNewline && pieces.length > 0) body += '\n';
   return { body, report, sampleIds };
+}
+
+/** The first record of each sample among source records in file order. */
+function firstSourceBySample(sources: readonly SampleSourceRow[]): Map<number, SampleSourceRow> {
+  const bySample = new Map<number, SampleSourceRow>();
+  for (const source of sources) if (!bySample.has(source.sample_id)) bySample.set(source.sample_id, source);
+  return bySample;
+}
+
+interface SampleRecord {
+  value: Record<string, unknown>;
+  /** The record's text as imported, when `value` is that record unchanged. */
+  raw: string | null;
+  kind: 'verbatim' | 'changed' | 'fresh';
+}
+
+/** A sample's record: its source record with only what changed replaced, or a fresh one in the tool's key order. */
+function recordOfSample(db: ReadableDB, format: RecordFormat, draft: SampleDraft, source: SampleSourceRow | undefined, counters: Map<string, number>): SampleRecord {
+  if (source === undefined) return { value: freshRecord(format, draft, counters), raw: null, kind: 'fresh' };
+  const raw = recordText(db, source);
+  const original = parseJsonValue(raw, source.format) as Record<string, unknown>;
+  const patched = patchRecord(format, original, draft);
+  return patched === original ? { value: original, raw, kind: 'verbatim' } : { value: patched, raw: null, kind: 'changed' };
 }
 
 /** pyDumps for a record that sits one level inside the top-level array. */
@@ -214,7 +241,7 @@ function yesNoOf(draft: SampleDraft): 'yes' | 'no' | null {
  * The original record with only what changed replaced. Returns `original` itself when
  * nothing changed, so callers can write the original text.
  */
-function patchRecord(format: Exclude<ExportFormat, 'camerabench-scores'>, original: Record<string, unknown>, draft: SampleDraft): Record<string, unknown> {
+function patchRecord(format: RecordFormat, original: Record<string, unknown>, draft: SampleDraft): Record<string, unknown> {
   const before = normalizeRecord(format, original);
   if (!before.ok) return original;
   const was = before.record.sample;
@@ -273,7 +300,7 @@ function problemIdOf(draft: SampleDraft, counters: Map<string, number>): string 
   return `${prefix}_frustum_${next}`;
 }
 
-function freshRecord(format: Exclude<ExportFormat, 'camerabench-scores'>, draft: SampleDraft, counters: Map<string, number>): Record<string, unknown> {
+function freshRecord(format: RecordFormat, draft: SampleDraft, counters: Map<string, number>): Record<string, unknown> {
   const clipRef = draft.clipRef ?? '';
   switch (format) {
     case 'sft':
@@ -369,15 +396,7 @@ function writeAtomically(path: string, text: string): void {
 
 /** CameraBench score files, one per primitive, from a run's predictions (its evaluator's input). */
 function exportScores(db: ReadableDB, options: ExportOptions, outDir: string): ExportReport {
-  const runs = listRuns(db);
-  const run = options.run === undefined ? runs[runs.length - 1] : getRun(db, options.run);
-  if (!run) {
-    throw new UsageError(
-      options.run === undefined
-        ? 'this project has no evaluation runs yet; import a results or score file first'
-        : `no run ${options.run}; runs: ${runs.map((r) => r.id).join(', ') || 'none'}`,
-    );
-  }
+  const run = chosenRun(db, options.run);
   if (existsSync(outDir) && !statSync(outDir).isDirectory()) throw new UsageError(`${outDir} is a file; camerabench-scores writes a folder of score files`);
   const predictions = new Map(predictionsOfRun(db, run.id).map((row) => [row.sample_id, row]));
   const samples = samplesForExport(db, { split: options.split, status: options.status });
@@ -428,6 +447,171 @@ function exportScores(db: ReadableDB, options: ExportOptions, outDir: string): E
   }
   if (notBinary > 0) report.skipped.push({ reason: 'not a Yes/No question with a clip', count: notBinary });
   return report;
+}
+
+/**
+ * CamReasoner's evaluator output (common/formats/evalResults.ts) for one run: each of the run's
+ * answered samples as its evaluation record — the record `--format eval` writes, or for a run
+ * imported from a results file that file's own record — with the model's output, prediction and
+ * accuracy, then the metrics over them and the run's meta.
+ */
+function exportResults(db: ReadableDB, options: ExportOptions, out: string): ExportReport {
+  const run = chosenRun(db, options.run);
+  if (run.kind === 'scores') {
+    throw new UsageError(`run ${run.id} holds CameraBench scores, not model outputs; export it with --format camerabench-scores`);
+  }
+  const predictions = new Map(predictionsOfRun(db, run.id).map((row) => [row.sample_id, row]));
+  const samples = new Map(samplesForExport(db, { split: options.split, status: options.status }).map((sample) => [sample.id, sample]));
+  const resultSources = sourceRecordsOfFormat(db, 'results');
+  const ownSource = firstSourceBySample(resultSources.filter((source) => source.source_id === run.source_id));
+  const evalSource = firstSourceBySample(sourceRecordsOfFormat(db, 'eval'));
+  const anyResultSource = firstSourceBySample(resultSources);
+  // Which record stands for the evaluator's input record `example`: an imported run's own (it is
+  // `dict(example)` plus the three keys, which are set again in place), else the evaluation
+  // record `--format eval` writes, else another results file's record of the sample, else a
+  // fresh evaluation record (its "output": [] sits before "id", as in the evaluation files).
+  const sourceOf = (sampleId: number): SampleSourceRow | undefined => ownSource.get(sampleId) ?? evalSource.get(sampleId) ?? anyResultSource.get(sampleId);
+
+  // A Frustum run keeps the order it asked its samples in; an imported run has no such order
+  // (its samples are its predictions): its own file's order, then the order --format eval gives.
+  const frozen = runSampleOrder(db, run.id);
+  let order: number[];
+  if (frozen.length > 0) order = frozen;
+  else {
+    const rank = (sampleId: number): [number, number, number, number] => {
+      const own = ownSource.get(sampleId);
+      if (own) return [0, own.record_index, 0, 0];
+      const source = evalSource.get(sampleId);
+      return source ? [1, source.source_id, source.record_index, 0] : [2, 0, 0, sampleId];
+    };
+    const ranked = [...predictions.keys()].map((sampleId) => ({ sampleId, rank: rank(sampleId) }));
+    ranked.sort((a, b) => a.rank[0] - b.rank[0] || a.rank[1] - b.rank[1] || a.rank[2] - b.rank[2] || a.rank[3] - b.rank[3]);
+    order = ranked.map((entry) => entry.sampleId);
+  }
+
+  const styles = new Map<string, StoredStyle>();
+  const styleOf = (source: SampleSourceRow): StoredStyle => {
+    let style = styles.get(source.style);
+    if (style === undefined) {
+      style = JSON.parse(source.style) as StoredStyle;
+      styles.set(source.style, style);
+    }
+    return style;
+  };
+
+  const report: ExportReport = { format: 'results', files: [], records: 0, verbatim: 0, changed: 0, fresh: 0, skipped: [], run: run.id, errors: 0 };
+  const skipped = new Map<string, number>();
+  const skip = (reason: string): void => {
+    skipped.set(reason, (skipped.get(reason) ?? 0) + 1);
+  };
+  const texts: string[] = [];
+  const scored: Array<{ record: Record<string, unknown>; accuracy: number }> = [];
+  const counters = new Map<string, number>();
+  for (const [position, sampleId] of order.entries()) {
+    if (position % 2000 === 0) options.onProgress?.(position, order.length);
+    const sample = samples.get(sampleId);
+    if (sample === undefined) continue; // left out by --split / --status
+    const prediction = predictions.get(sampleId);
+    // The evaluator's file holds only the samples it has answered (it is rewritten after each batch).
+    if (prediction === undefined) {
+      skip(`not answered yet in run ${run.id}`);
+      continue;
+    }
+    const draft = draftOf(sample);
+    const unusable = unusableReason('eval', draft);
+    if (unusable) {
+      skip(unusable);
+      continue;
+    }
+    const source = sourceOf(sampleId);
+    const record = recordOfSample(db, 'eval', draft, source, counters);
+    const fields = resultFields(record.value, prediction);
+    if (fields === null) {
+      skip('no model output (a score-only prediction)');
+      continue;
+    }
+    if (prediction.error !== null) report.errors = (report.errors ?? 0) + 1;
+    const style = source === undefined ? null : styleOf(source);
+    const spliced = record.raw !== null && style !== null && isEvalBenchStyle(style) ? spliceResult(record.raw, style.layout.kind === 'object' ? 2 : 1, fields) : null;
+    texts.push(spliced ?? dumpResult(record.value, fields));
+    scored.push({ record: record.value, accuracy: fields.accuracy.value });
+    report[record.kind]++;
+  }
+  report.records = texts.length;
+  report.skipped = [...skipped.entries()].map(([reason, count]) => ({ reason, count }));
+  writeAtomically(out, resultsFileText(texts, resultsMetrics(scored), resultsMetaText(db, run)));
+  report.files.push(out);
+  return report;
+}
+
+/**
+ * What eval_bench sets on a record for this prediction. A failed generation is written as it
+ * writes a failed batch; an imported result whose output was not text keeps it, with its own
+ * prediction and accuracy; a prediction with neither (a CameraBench score) has no result.
+ */
+function resultFields(record: Readonly<Record<string, unknown>>, prediction: PredictionRow): EvaluatorFields | null {
+  if (prediction.error !== null) return evaluatorFields(record, ERROR_OUTPUT, 0);
+  if (prediction.output !== null) return evaluatorFields(record, prediction.output, prediction.accuracy ?? 0);
+  if (prediction.prediction !== null) return keptOutputFields(record, prediction.prediction, prediction.accuracy ?? 0);
+  return null;
+}
+
+/** json.dump(indent=2) with its separators, and nothing escaped that ensure_ascii=False writes as is. */
+function isEvalBenchStyle(style: StoredStyle): boolean {
+  const [itemSeparator, keySeparator] = style.separators ?? [',', ': '];
+  return style.indent === 2 && itemSeparator === ',' && keySeparator === ': ' && (style.ensureAscii === false || style.ensureAsciiKnown === false);
+}
+
+/**
+ * The run's meta. A run imported from a results file gets that file's meta back as it was
+ * written (its text, when the file is laid out as eval_bench writes it). A Frustum run has no
+ * evaluator command line, so: "batch_size" is how many requests it kept in flight (its meta's
+ * "concurrency"; null when it has none), "model_path" the model it asked, and "input_json" the
+ * project file's name — the questions came from the project, not from a file, and its name
+ * without the folder keeps the exporting machine's paths out of a file meant to be shared.
+ */
+function resultsMetaText(db: ReadableDB, run: RunRow): string {
+  const source = run.source_id === null ? undefined : listSources(db).find((row) => row.id === run.source_id && row.format === 'results');
+  if (source !== undefined) {
+    const content = sourceContent(db, source.id);
+    const meta = objectMembers(content)?.find((member) => member.key === 'meta');
+    if (meta !== undefined) {
+      const text = content.slice(meta.valueStart, meta.valueEnd);
+      return isEvalBenchStyle(JSON.parse(source.style) as StoredStyle) ? text : dumpMeta(parseJsonValue(text, source.path) as Record<string, unknown>);
+    }
+  }
+  const settings = parseJsonObject(run.meta);
+  const concurrency = settings['concurrency'];
+  return dumpMeta({
+    batch_size: typeof concurrency === 'number' && Number.isInteger(concurrency) ? concurrency : null,
+    model_path: run.model,
+    input_json: basename(db.name),
+  });
+}
+
+function parseJsonObject(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** `--run N`, else the newest run. */
+function chosenRun(db: ReadableDB, id: number | undefined): RunRow {
+  if (id !== undefined) {
+    const run = getRun(db, id);
+    if (run) return run;
+  } else {
+    const newest = listRuns(db).at(-1);
+    if (newest) return newest;
+  }
+  throw new UsageError(
+    id === undefined
+      ? 'this project has no evaluation runs yet; import a results or score file first'
+      : `no run ${id}; runs: ${listRuns(db).map((r) => r.id).join(', ') || 'none'}`,
+  );
 }
 
 /** A letter-only model scores 1 or 0 (the probability of "Yes" is unknown); a scorer keeps its score. */

@@ -98,13 +98,33 @@ describe('buildCamReasonerRequest', () => {
     expect(parts[5]).toEqual({ type: 'text', text: camReasonerPrompt(sample) });
     // 320×180 rounds to 308×168 (Python round of 11.43 and 6.43).
     expect(request.frames[0]).toMatchObject({ width: 308, height: 168 });
-    expect(request.settings).toEqual({ mode: 'frames', fps: 1, maxFrames: 64, maxPixels: 1_048_576, jpegQuality: 2 });
+    expect(request.settings).toEqual({ mode: 'frames', sampling: 'first', fps: 1, maxFrames: 64, maxPixels: 1_048_576, jpegQuality: 2 });
   });
 
   it('keeps only the first 64 frames of a long clip', async () => {
     const request = await buildCamReasonerRequest(long, sample);
     expect(request.frames).toHaveLength(64);
     expect(request.frames[63]?.timestamp).toBe(63);
+  });
+
+  it('spreads the frames over the whole clip when sampling uniformly', async () => {
+    const request = await buildCamReasonerRequest(long, sample, { sampling: 'uniform', maxFrames: 7 });
+    // 70 s in 7 frames: one every 10 s, from the first.
+    expect(request.frames.map((frame) => frame.timestamp)).toEqual([0, 10, 20, 30, 40, 50, 60]);
+    expect(request.settings).toMatchObject({ sampling: 'uniform', maxFrames: 7 });
+  });
+
+  it('sends the frames as one data:video/jpeg part in video_frames mode', async () => {
+    const request = await buildCamReasonerRequest(five, sample, { mode: 'video_frames' });
+    const parts = request.messages[0]?.content as { type: string; video_url?: { url: string } }[];
+    expect(parts.map((part) => part.type)).toEqual(['video_url', 'text']);
+    const url = parts[0]?.video_url?.url ?? '';
+    expect(url.startsWith('data:video/jpeg;base64,')).toBe(true);
+    // One base64 JPEG per frame, comma-separated, as vLLM's video loader splits them.
+    const jpegs = url.slice('data:video/jpeg;base64,'.length).split(',');
+    expect(jpegs).toHaveLength(5);
+    for (const jpeg of jpegs) expect(Buffer.from(jpeg, 'base64').subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+    expect(request.frames).toHaveLength(5);
   });
 
   it('respects the pixel cap on every frame', async () => {

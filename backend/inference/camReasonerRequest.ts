@@ -32,11 +32,18 @@ export interface CamReasonerRequestOptions {
   /** Per frame (eval_bench.py max_pixels_image: 1024×32×32 = 1,048,576). */
   maxPixels?: number;
   /**
-   * 'frames' (the reference): one image part per frame. 'video_url': the whole file as one
-   * data: URL and the server samples it (vLLM: 32 frames uniformly by default, which is not
-   * what CamReasoner was evaluated with; for servers that refuse many images).
+   * 'frames' (the reference): one image part per frame. 'video_frames': the same JPEGs as one
+   * `data:video/jpeg;base64,…,…` video part (vLLM's video loader reads such a URL as one
+   * comma-separated JPEG per frame), for servers that cap images per prompt. 'video_url': the
+   * whole file as one data: URL and the server samples it (vLLM: 32 frames uniformly by default,
+   * which is not what CamReasoner was evaluated with).
    */
-  mode?: 'frames' | 'video_url';
+  mode?: 'frames' | 'video_frames' | 'video_url';
+  /**
+   * 'first' (the reference): `fps` frames a second, the first `maxFrames` of them. 'uniform':
+   * `maxFrames` frames spread evenly over the whole clip (fewer when the clip has fewer).
+   */
+  sampling?: 'first' | 'uniform';
   /** ffmpeg's -q:v for the JPEG frames, 2 (best) to 31. */
   jpegQuality?: number;
   /** Refuse files above this size in 'video_url' mode: the whole file travels base64 in the body. */
@@ -44,6 +51,8 @@ export interface CamReasonerRequestOptions {
   signal?: AbortSignal;
   /** Already known probe of the clip (saves an ffprobe run). */
   probe?: ClipProbe;
+  /** Frames extracted before with these settings (a clip asked several questions is extracted once). */
+  extracted?: ExtractedFrames;
   timeoutMs?: number;
 }
 
@@ -64,7 +73,7 @@ export interface CamReasonerRequest {
   /** Empty in 'video_url' mode: the server chooses the frames. */
   frames: SentFrame[];
   /** The settings the request was built with, to be stored with a run's predictions. */
-  settings: { mode: 'frames' | 'video_url'; fps: number; maxFrames: number; maxPixels: number; jpegQuality: number };
+  settings: { mode: 'frames' | 'video_frames' | 'video_url'; sampling: 'first' | 'uniform'; fps: number; maxFrames: number; maxPixels: number; jpegQuality: number };
 }
 
 export const CAMREASONER_DEFAULTS = { fps: 1, maxFrames: 64, maxPixels: 1_048_576, jpegQuality: 2 } as const;
@@ -143,18 +152,27 @@ function jpegSize(data: Buffer): Size | null {
   return null;
 }
 
+export interface ExtractedFrames {
+  frames: SentFrame[];
+  /** JPEG bytes, one per frame. */
+  images: Buffer[];
+}
+
 /** The frames as eval_bench.py's extract_frames_1fps takes them, resized and JPEG-encoded. */
 export async function extractCamReasonerFrames(
   path: string,
-  options: Pick<CamReasonerRequestOptions, 'fps' | 'maxFrames' | 'maxPixels' | 'jpegQuality' | 'signal' | 'probe' | 'timeoutMs'> = {},
-): Promise<{ frames: SentFrame[]; images: Buffer[] }> {
-  const fps = options.fps ?? CAMREASONER_DEFAULTS.fps;
+  options: Pick<CamReasonerRequestOptions, 'fps' | 'sampling' | 'maxFrames' | 'maxPixels' | 'jpegQuality' | 'signal' | 'probe' | 'timeoutMs'> = {},
+): Promise<ExtractedFrames> {
+  const requestedFps = options.fps ?? CAMREASONER_DEFAULTS.fps;
   const maxFrames = options.maxFrames ?? CAMREASONER_DEFAULTS.maxFrames;
   const maxPixels = options.maxPixels ?? CAMREASONER_DEFAULTS.maxPixels;
   const quality = options.jpegQuality ?? CAMREASONER_DEFAULTS.jpegQuality;
-  checkOptions(fps, maxFrames, maxPixels, quality);
+  checkOptions(requestedFps, maxFrames, maxPixels, quality);
   await regularFileSize(path);
   const probe = options.probe ?? (await requireProbe(path, options.signal));
+  // Uniform: the rate that puts maxFrames frames in the clip's duration, so frame k is the one on
+  // screen at k × duration / maxFrames (a clip with fewer frames gives each of its own).
+  const fps = options.sampling === 'uniform' && probe.durationSeconds > 0 ? maxFrames / probe.durationSeconds : requestedFps;
   const size = qwenSmartResize(frameSourceSize(probe), maxPixels);
   const folder = await mkdtemp(join(tmpdir(), 'frustum-camreasoner-'));
   try {
@@ -189,6 +207,7 @@ export async function buildCamReasonerRequest(path: string, sample: CamReasonerS
   const prompt = camReasonerPrompt(sample);
   const settings = {
     mode,
+    sampling: options.sampling ?? ('first' as const),
     fps: options.fps ?? CAMREASONER_DEFAULTS.fps,
     maxFrames: options.maxFrames ?? CAMREASONER_DEFAULTS.maxFrames,
     maxPixels: options.maxPixels ?? CAMREASONER_DEFAULTS.maxPixels,
@@ -203,10 +222,12 @@ export async function buildCamReasonerRequest(path: string, sample: CamReasonerS
     const url = `data:${type};base64,${(await readFile(path)).toString('base64')}`;
     return { messages: [{ role: 'user', content: [{ type: 'video_url', video_url: { url } }, text] }], prompt, frames: [], settings };
   }
-  const { frames, images } = await extractCamReasonerFrames(path, options);
+  const { frames, images } = options.extracted ?? (await extractCamReasonerFrames(path, options));
   // eval_bench.py falls back to the whole video when extraction yields nothing; an empty
   // extraction here is a clip ffmpeg could not decode a frame from, which no fallback fixes.
   if (frames.length === 0) throw new InputError([{ file: path, reason: 'no frames could be extracted' }]);
-  const parts: ChatContentPart[] = images.map((image) => ({ type: 'image_url', image_url: { url: `data:image/jpeg;base64,${image.toString('base64')}` } }));
+  const parts: ChatContentPart[] = mode === 'video_frames'
+    ? [{ type: 'video_url', video_url: { url: `data:video/jpeg;base64,${images.map((image) => image.toString('base64')).join(',')}` } }]
+    : images.map((image) => ({ type: 'image_url', image_url: { url: `data:image/jpeg;base64,${image.toString('base64')}` } }));
   return { messages: [{ role: 'user', content: [...parts, text] }], prompt, frames, settings };
 }

@@ -16,6 +16,7 @@ import { ANALYSIS_DEFAULTS, analyzeProject } from '../motion/analyze';
 import { synthesize } from '../motion/synth/synthesize';
 import { analyzeProjectClip } from '../motion/analyze/analyzeProjectClip';
 import { runTrainJob, trainParams, trainTitle } from '../engines/trainJob';
+import { inferParams, runInferenceJob } from '../inference/runInference';
 import { jobLogPath } from './control';
 
 export interface JobContext {
@@ -192,6 +193,13 @@ export const JOB_KINDS = {
     params: trainParams,
     title: trainTitle,
     run: runTrainJob,
+  }),
+
+  /** A model asked about a run's frozen samples (backend/inference/runInference.ts); a resume is another job on the same run. */
+  infer: kind({
+    params: inferParams,
+    title: (params) => `ask the model: run ${params.runId}`,
+    run: (params, context) => runInferenceJob(params, context),
   }),
 } as const;
 

@@ -16,6 +16,7 @@ import { clipsHandlers } from './handlers/clips';
 import { dialogHandlers } from './handlers/dialog';
 import { enginesHandlers } from './handlers/engines';
 import { importsHandlers } from './handlers/imports';
+import { inferenceHandlers, inferenceProgressOf } from './handlers/inference';
 import { jobsHandlers } from './handlers/jobs';
 import { libraryHandlers } from './handlers/library';
 import { projectHandlers } from './handlers/project';
@@ -115,10 +116,24 @@ export function openStudio(options: StudioOptions): Studio {
     log,
     // What a finished job wrote (readings, samples, clips) is on screen somewhere: refetch it.
     onFinished: (job) => {
+      if (job.kind === 'infer') relayInferenceProgress(job.id);
       if (job.state !== 'succeeded') return;
       lint.markStale();
       emit('samples.changed', { ids: [], reason: job.kind === 'analyze' ? 'analysis' : 'import' });
     },
+  });
+
+  // A run's job moved on: the Inspect view refetches the run's rows (a job's progress says answers, not which run).
+  function relayInferenceProgress(jobId: number): void {
+    try {
+      const progress = inferenceProgressOf({ db }, jobId);
+      if (progress !== null) emit('inference.progress', progress);
+    } catch (error) {
+      if (!isBusyError(error)) log(`inference progress of job ${jobId}: ${String(error)}`);
+    }
+  }
+  listeners.add((event, payload) => {
+    if (event === 'job.progress' && (payload as EventPayload<'job.progress'>).kind === 'infer') relayInferenceProgress((payload as EventPayload<'job.progress'>).jobId);
   });
 
   const context: StudioContext = {
@@ -145,6 +160,7 @@ export function openStudio(options: StudioOptions): Studio {
     ...relinkHandlers(context),
     ...jobsHandlers(context),
     ...enginesHandlers(context),
+    ...inferenceHandlers(context),
     ...dialogHandlers(context),
   };
 

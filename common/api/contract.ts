@@ -388,6 +388,130 @@ export const rolloutGroup = object({
 });
 export type RolloutGroup = Infer<typeof rolloutGroup>;
 
+// ---------------------------------------------------------------------------------------------
+// Inference (backend/inference): a model asked about samples, live or as a run.
+
+/** 'openai': any OpenAI-compatible /v1/chat/completions (vLLM serving CamReasoner-7B); 'builtin': a built-in checkpoint's ONNX export. */
+export const INFERENCE_ENGINES = ['openai', 'builtin'] as const;
+export const inferenceEngine = zodEnum(INFERENCE_ENGINES);
+
+/**
+ * How the clip reaches an OpenAI-compatible model. `sampling` 'first': CamReasoner's evaluation
+ * (ffmpeg at `fps`, the first `maxFrames`); 'uniform': `maxFrames` spread over the whole clip.
+ * `parts` 'images': one image part per frame (the reference); 'video-frames': the same JPEGs as
+ * one `data:video/jpeg` video part (vLLM decodes it as a video); 'video-file': the clip file
+ * itself as one video part, sampled by the server.
+ */
+export const frameSettings = object({
+  sampling: zodEnum(['first', 'uniform']),
+  parts: zodEnum(['images', 'video-frames', 'video-file']),
+  fps: number().positive().max(60),
+  maxFrames: number().int().min(1).max(1024),
+  maxPixels: number().int().min(3136).max(16_777_216),
+});
+export type FrameSettings = Infer<typeof frameSettings>;
+
+/** What a run or a live ask sends: stored with every run as the exact request settings. */
+export const inferenceSettings = object({
+  engine: inferenceEngine,
+  /** openai: the server (http://host:8000, …/v1 or the full …/chat/completions). */
+  endpoint: optional(text(2048)),
+  /** openai: the served model name; builtin: a checkpoint folder (global_step_N/actor of a built-in run). */
+  model: text(4096).min(1),
+  /** openai: the NAME of the environment variable holding the API key; the key is never stored. */
+  apiKeyEnv: optional(string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).max(128)),
+  /** CamReasoner's evaluation: 0 (greedy) and 8192. */
+  temperature: number().min(0).max(2),
+  maxTokens: number().int().min(1).max(131_072),
+  /** openai only; the built-in model reads motion evidence, not frames. */
+  frames: frameSettings,
+});
+export type InferenceSettings = Infer<typeof inferenceSettings>;
+
+/** A frame the model received: where it is in the clip and the size it was sent at. */
+export const sentFrame = object({ timestamp: number().nonnegative(), width: number().int().nonnegative(), height: number().int().nonnegative() });
+export type SentFrameInfo = Infer<typeof sentFrame>;
+
+/** A run: samples × model × settings, its predictions stored with it. */
+export const inferenceRun = object({
+  id,
+  /** 'inference': asked by Frustum; 'evaluation' / 'scores': imported results or score files. */
+  kind: zodEnum(['evaluation', 'scores', 'inference']),
+  model: string(),
+  /** Frustum's runs only (null for imported ones). */
+  settings: nullable(inferenceSettings),
+  /** sha256 over the frozen samples (ids, questions, options, answers, clip content): the dataset snapshot. */
+  snapshotHash: nullable(string()),
+  /** The Library filter the samples were chosen with. */
+  filter: nullable(libraryFilter),
+  /** The training job whose checkpoint answered (built-in runs), for lineage. */
+  trainJobId: nullable(id),
+  samples: number().int().nonnegative(),
+  /** Predictions stored (answered or failed). */
+  done: number().int().nonnegative(),
+  errors: number().int().nonnegative(),
+  /** Mean CamReasoner evaluator accuracy over the answered predictions; null before any. */
+  accuracy: nullable(number()),
+  completionTokens: number().int().nonnegative(),
+  /** The newest job that ran it (null for imported runs) and its state. */
+  jobId: nullable(id),
+  jobState: nullable(jobState),
+  createdAt: string(),
+});
+export type InferenceRun = Infer<typeof inferenceRun>;
+
+/** One stored prediction, as the Inspect view shows it. */
+export const prediction = object({
+  runId: id,
+  sampleId: id,
+  output: nullable(string()),
+  /** eval_bench.py's `prediction` (the answer tag's text, else the whole output). */
+  prediction: nullable(string()),
+  accuracy: nullable(number()),
+  /** CamReasoner's format reward of the output (1 when it is O-T-A exactly). */
+  format: nullable(number()),
+  /** P(the "Yes" letter) among the option letters at the answer token; null without log-probs. */
+  yesProbability: nullable(number()),
+  error: nullable(string()),
+  frames: array(sentFrame),
+  completionTokens: nullable(number().int().nonnegative()),
+  /** From sending the request to the first content token, and to the end. */
+  firstTokenMs: nullable(number().nonnegative()),
+  durationMs: nullable(number().nonnegative()),
+  finishReason: nullable(string()),
+  /** Claims of the output that contradict the analyzer's reading of the clip (hallucinations). */
+  contradictions: array(contradiction),
+  createdAt: nullable(string()),
+});
+export type Prediction = Infer<typeof prediction>;
+
+/** A row of a run's sample list (Inspect's list). */
+export const predictionRow = object({
+  sampleId: id,
+  clipName: string(),
+  question: string(),
+  /** The reference answer letter. */
+  answer: nullable(string()),
+  prediction: nullable(string()),
+  accuracy: nullable(number()),
+  yesProbability: nullable(number()),
+  contradictions: number().int().nonnegative(),
+  error: nullable(string()),
+  /** No prediction stored yet (a run still going, or one that was stopped). */
+  isPending: boolean(),
+});
+export type PredictionRow = Infer<typeof predictionRow>;
+
+/** A run to start: `frustum infer`'s request. */
+export const inferenceRequest = object({
+  settings: inferenceSettings,
+  /** Which samples (any Library filter); default every sample with a clip and a reference answer. */
+  filter: optional(libraryFilter),
+  /** Requests in flight at once (openai); the built-in engine batches instead. */
+  concurrency: number().int().min(1).max(256),
+});
+export type InferenceRequest = Infer<typeof inferenceRequest>;
+
 export const projectInfo = object({
   path: string(),
   name: string(),
@@ -548,6 +672,35 @@ export const METHODS = {
     { timeoutMs: 30_000 },
   ),
 
+  /** Inference runs, newest first: Frustum's own (with their job) and imported results. */
+  'inference.runs': method(object({ limit: optional(number().int().positive().max(1000)) }), object({ runs: array(inferenceRun) }), { timeoutMs: 30_000 }),
+  /** A run's samples in its frozen order with their predictions (pending ones too), a page at a time. */
+  'inference.rows': method(
+    object({ runId: id, offset: number().int().nonnegative(), limit: number().int().positive().max(5000), onlyWrong: optional(boolean()) }),
+    object({ total: number().int().nonnegative(), rows: array(predictionRow) }),
+    { timeoutMs: 30_000 },
+  ),
+  /** What each of these runs (default: every run) said about one sample. */
+  'inference.predictions': method(object({ sampleId: id, runIds: optional(array(id).max(64)) }), object({ predictions: array(prediction) }), { timeoutMs: 30_000 }),
+  /** Freezes the samples and starts the run as a job; answers once it is queued. */
+  'inference.start': method(inferenceRequest, object({ runId: id, job }), { timeoutMs: 120_000 }),
+  /** A new job on a run that was stopped: samples with a stored answer are not asked again. */
+  'inference.resume': method(object({ runId: id, concurrency: optional(number().int().min(1).max(256)) }), object({ runId: id, job }), { timeoutMs: 60_000 }),
+  /**
+   * Asks the model about one sample now, in this studio (not a job), streaming: 'inference.stream'
+   * events carry the frames sent, every delta and the outcome. With `runId`, the run's settings
+   * are used and the answer replaces the sample's prediction in that run; else `settings`, and the
+   * answer is kept in the project's "asked in Inspect" run of those settings.
+   */
+  'inference.ask': method(
+    object({ sampleId: id, runId: optional(id), settings: optional(inferenceSettings) }),
+    object({ streamId: string(), runId: id }),
+    { timeoutMs: 60_000 },
+  ),
+  'inference.cancelAsk': method(object({ streamId: string() }), ok),
+  /** "Make this the chain": the run's output becomes the sample's chain, a revision authored by the model. */
+  'inference.makeChain': method(object({ runId: id, sampleId: id, parentRevisionId: nullable(id) }), object({ revision, contradictions: array(contradiction) })),
+
   /** Jobs of this project, newest first, whoever started them (this studio, another, the CLI). */
   'jobs.list': method(object({ limit: optional(number().int().positive().max(1000)) }), object({ jobs: array(job) })),
   'jobs.get': method(object({ id }), job),
@@ -597,6 +750,21 @@ export const EVENTS = {
    * these. A page that holds the job's points up to `previousSeq` or later misses nothing.
    */
   'training.metrics': object({ jobId: id, seq: number().int().nonnegative(), previousSeq: number().int().nonnegative(), series: array(metricSeries) }),
+  /**
+   * A live ask (inference.ask), in order: 'frames' once the request is built (what the model
+   * receives), 'delta' per piece of content, 'reset' when the server's stream broke and the
+   * request starts again (drop what was shown), then 'done' with the stored prediction or 'error'.
+   * `at`: the backend's clock (ms since the epoch) when it had the piece, for latency measurement.
+   */
+  'inference.stream': discriminatedUnion('type', [
+    object({ type: literal('frames'), streamId: string(), sampleId: id, runId: id, frames: array(sentFrame), at: number() }),
+    object({ type: literal('delta'), streamId: string(), sampleId: id, runId: id, text: string(), at: number() }),
+    object({ type: literal('reset'), streamId: string(), sampleId: id, runId: id, reason: string(), at: number() }),
+    object({ type: literal('done'), streamId: string(), sampleId: id, runId: id, prediction, at: number() }),
+    object({ type: literal('error'), streamId: string(), sampleId: id, runId: id, message: string(), at: number() }),
+  ]),
+  /** A run's job stored more predictions (Inspect refetches its rows). */
+  'inference.progress': object({ runId: id, done: number().int().nonnegative(), total: number().int().nonnegative() }),
   /** Frames of a clip being extracted for scrubbing (the frame cache; not a job: it serves the open clip). */
   'frames.progress': object({ clipId: id, done: number(), total: number() }),
   'frames.finished': object({ clipId: id, error: nullable(string()) }),

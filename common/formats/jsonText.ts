@@ -409,6 +409,39 @@ function detectStyle(text: string, isAscii: boolean): JsonFileStyle {
   };
 }
 
+/** A top-level member of an object's text: where its key starts and where its value starts and ends. */
+export interface JsonMemberSpan {
+  key: string;
+  keyStart: number;
+  valueStart: number;
+  valueEnd: number;
+}
+
+/**
+ * The members of the (valid) JSON object `text`, in order, found without parsing their values, so
+ * a writer can replace one value or append a member and leave every other byte as it was (a
+ * number written 1.0 stays 1.0, which JSON.parse would make 1). Null when `text` is not an object.
+ */
+export function objectMembers(text: string): JsonMemberSpan[] | null {
+  const open = skipWhitespace(text, 0);
+  if (text.charCodeAt(open) !== 123 /* { */) return null;
+  const members: JsonMemberSpan[] = [];
+  let index = skipWhitespace(text, open + 1);
+  while (text.charCodeAt(index) === 34 /* " */) {
+    const keyEnd = skipString(text, index);
+    const key = JSON.parse(text.slice(index, keyEnd)) as string;
+    const colon = skipWhitespace(text, keyEnd);
+    if (text.charCodeAt(colon) !== 58 /* : */) return null;
+    const valueStart = skipWhitespace(text, colon + 1);
+    const valueEnd = skipValue(text, valueStart);
+    members.push({ key, keyStart: index, valueStart, valueEnd });
+    index = skipWhitespace(text, valueEnd);
+    if (text.charCodeAt(index) !== 44 /* , */) break;
+    index = skipWhitespace(text, index + 1);
+  }
+  return text.charCodeAt(index) === 125 /* } */ ? members : null;
+}
+
 /** A stored JSON array of strings (a sample's options), or null when it is anything else. */
 export function parseStringArray(json: string): string[] | null {
   try {

@@ -8,6 +8,7 @@ import * as mediaRoots from './0005-media-roots';
 import * as jobs from './0006-jobs';
 import * as training from './0007-training';
 import * as evidence from './0008-evidence';
+import * as inference from './0009-inference';
 
 export interface Migration {
   version: number;
@@ -24,4 +25,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, ...jobs },
   { version: 7, ...training },
   { version: 8, ...evidence },
+  { version: 9, ...inference },
 ];

@@ -44,11 +44,11 @@ program
   .command('export')
   .description('write samples in a format LLaMA-Factory, EasyR1 or the evaluators read')
   .argument('<project>', 'project file')
-  .addOption(new Option('--format <format>', 'output format').choices(['sft', 'rl', 'eval', 'camerabench', 'camerabench-scores']).makeOptionMandatory())
+  .addOption(new Option('--format <format>', 'output format').choices(['sft', 'rl', 'eval', 'results', 'camerabench', 'camerabench-scores']).makeOptionMandatory())
   .requiredOption('--out <path>', 'output file (a folder for camerabench-scores)')
   .option('--split <split>', 'only samples in this split')
   .addOption(new Option('--status <status>', 'only samples with this review status').choices(['draft', 'reviewed', 'accepted', 'rejected']))
-  .option('--run <id>', 'camerabench-scores: the run to export (default: newest)')
+  .option('--run <id>', 'results, camerabench-scores: the run to export (default: newest)')
   .option('--name <name>', 'sft: dataset name in dataset_info.json (default: output file name)')
   .addOption(json)
   .action(async (project: string, options) => (await import('./commands/export')).run(project, options));
@@ -191,6 +191,30 @@ program
   .option('--detach', 'start the job in the background and return (follow it with frustum logs -f, or in the studio)')
   .addOption(json)
   .action(async (project: string, options) => (await import('./commands/train')).run(project, options));
+
+program
+  .command('infer')
+  .description('ask a model about the project\'s samples as CamReasoner\'s evaluation does (its prompt, 1 fps, the first 64 frames, greedy), streamed, stored as a run with its exact settings and snapshot: an OpenAI-compatible server (vLLM serving CamReasoner-7B) or a built-in checkpoint; resumable')
+  .argument('<project>', 'project file')
+  .option('--endpoint <url>', 'the OpenAI-compatible server: http://HOST:PORT, …/v1 or …/v1/chat/completions')
+  .option('--model <name>', 'the served model name (--endpoint); with --builtin, a built-in run folder or checkpoint (default: the newest)')
+  .option('--builtin', 'the built-in reasoner\'s ONNX export, on this machine (reads motion evidence, not frames)')
+  .option('--api-key-env <name>', 'the environment variable that holds the API key (read when each request is sent; never stored)')
+  .option('--filter <json>', 'any Library filter as JSON, e.g. \'{"split":["test"]}\' (default: every sample whose clip is on disk)')
+  .option('--split <split>', 'only samples of this split (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
+  .addOption(new Option('--status <status>', 'only samples with this review status (repeatable)').choices(['draft', 'reviewed', 'accepted', 'rejected']).argParser((value: string, previous: string[] = []) => [...previous, value]))
+  .option('--concurrency <n>', 'requests in flight at once (default 8)')
+  .option('--frames-fps <fps>', 'frames a second taken from each clip (default 1, as CamReasoner)')
+  .option('--max-frames <n>', 'frames sent at most (default 64: the first 64 seconds at 1 fps)')
+  .option('--max-pixels <n>', 'pixels per frame at most, resized as qwen_vl_utils does (default 1048576)')
+  .addOption(new Option('--sampling <how>', 'first: --frames-fps then the first --max-frames (CamReasoner); uniform: --max-frames spread over the clip').choices(['first', 'uniform']))
+  .addOption(new Option('--parts <how>', 'images: one image part per frame (CamReasoner); video-frames: one data:video/jpeg part; video-file: the clip itself as a video part').choices(['images', 'video-frames', 'video-file']))
+  .option('--temperature <t>', 'sampling temperature (default 0: greedy, as CamReasoner)')
+  .option('--max-tokens <n>', 'longest answer (default 8192, as CamReasoner)')
+  .option('--resume <run>', 'go on with a stopped run: only samples without an answer are asked (its settings are kept)')
+  .option('--detach', 'start the job in the background and return (follow it with frustum logs -f, or in the studio\'s Inspect view)')
+  .addOption(json)
+  .action(async (project: string, options) => (await import('./commands/infer')).run(project, options));
 
 program
   .command('builtin-train', { hidden: true })

@@ -2,7 +2,7 @@
 // revision (refused when another writer moved the head meanwhile), status, history, restore.
 import { ApiError, type ClipDetail, type MethodResponse, type Revision } from '../../../common/api/contract';
 import { primitiveOrNull } from '../../../common/camerabench/primitives';
-import type { RevisionRow } from '../../../db/chains';
+import type { AuthorKind, RevisionRow } from '../../../db/chains';
 import { revisionsOf } from '../../../db/chains';
 import { setSampleStatus, writeLintCache } from '../../../db/library';
 import {
@@ -18,6 +18,34 @@ type SaveResult = MethodResponse<'sample.saveChain'>;
 
 export function toRevision(row: RevisionRow): Revision {
   return { id: row.id, parentId: row.parent_id, text: row.text, authorKind: row.author_kind, author: row.author, createdAt: row.created_at };
+}
+
+/**
+ * Appends a revision if the head is still `parent` (a person's edit, or a model's output made the
+ * chain from Inspect); refreshes the sample's lint cache row in the same transaction.
+ */
+export function saveChainRevision(context: StudioContext, id: number, text: string, parent: number | null, by: { kind: AuthorKind; name: string }): SaveResult {
+  const { db, lint, emit } = context;
+  const sample = sampleById(db, id);
+  if (!sample) throw new ApiError('not-found', `no sample ${id} in this project`);
+  const reading = readingForChecks(db, sample.clip_id);
+  const outcome = appendRevisionIfHead(db, id, parent, text, by, (revision) => {
+    writeLintCache(
+      db,
+      [lintEntry({ sample_id: id, revision_id: revision.id, text, options: sample.options, primitive: sample.primitive, clip_id: sample.clip_id }, () => reading)],
+      [id],
+    );
+  });
+  if (!outcome.ok) {
+    if (outcome.reason === 'no-sample') throw new ApiError('not-found', `no sample ${id} in this project`);
+    throw new ApiError(
+      'conflict',
+      `sample ${id} was changed meanwhile (its chain is now revision ${outcome.headRevisionId ?? 'none'}, you edited ${parent ?? 'an empty chain'}); reload it and apply your edit again`,
+    );
+  }
+  lint.markStale();
+  emit('samples.changed', { ids: [id], reason: 'chain' });
+  return { revision: toRevision(outcome.revision), contradictions: contradictionsOf(text, reading, sample.primitive, sample.options) };
 }
 
 export function samplesHandlers(context: StudioContext): Handlers<SampleMethods> {
@@ -49,29 +77,6 @@ export function samplesHandlers(context: StudioContext): Handlers<SampleMethods>
     };
   }
 
-  /** Appends a person's revision if the head is still `parent`; refreshes the sample's cache row in the same transaction. */
-  function saveRevision(id: number, text: string, parent: number | null): SaveResult {
-    const sample = requireSample(id);
-    const reading = readingForChecks(db, sample.clip_id);
-    const outcome = appendRevisionIfHead(db, id, parent, text, { kind: 'person', name: author }, (revision) => {
-      writeLintCache(
-        db,
-        [lintEntry({ sample_id: id, revision_id: revision.id, text, options: sample.options, primitive: sample.primitive, clip_id: sample.clip_id }, () => reading)],
-        [id],
-      );
-    });
-    if (!outcome.ok) {
-      if (outcome.reason === 'no-sample') throw new ApiError('not-found', `no sample ${id} in this project`);
-      throw new ApiError(
-        'conflict',
-        `sample ${id} was changed meanwhile (its chain is now revision ${outcome.headRevisionId ?? 'none'}, you edited ${parent ?? 'an empty chain'}); reload it and apply your edit again`,
-      );
-    }
-    lint.markStale();
-    emit('samples.changed', { ids: [id], reason: 'chain' });
-    return { revision: toRevision(outcome.revision), contradictions: contradictionsOf(text, reading, sample.primitive, sample.options) };
-  }
-
   return {
     'sample.get': (request) => {
       const sample = requireSample(request.id);
@@ -97,7 +102,7 @@ export function samplesHandlers(context: StudioContext): Handlers<SampleMethods>
         updatedAt: sample.updated_at,
       };
     },
-    'sample.saveChain': (request) => saveRevision(request.id, request.text, request.parentRevisionId),
+    'sample.saveChain': (request) => saveChainRevision(context, request.id, request.text, request.parentRevisionId, { kind: 'person', name: author }),
     'sample.setStatus': (request) => {
       const result = setSampleStatus(db, request.id, request.status);
       if (result === null) throw new ApiError('not-found', `no sample ${request.id} in this project`);
@@ -113,7 +118,7 @@ export function samplesHandlers(context: StudioContext): Handlers<SampleMethods>
       requireSample(request.id);
       const old = revisionById(db, request.revisionId);
       if (!old || old.sample_id !== request.id) throw new ApiError('not-found', `sample ${request.id} has no revision ${request.revisionId}`);
-      return { revision: saveRevision(request.id, old.text, request.parentRevisionId).revision };
+      return { revision: saveChainRevision(context, request.id, old.text, request.parentRevisionId, { kind: 'person', name: author }).revision };
     },
   };
 }

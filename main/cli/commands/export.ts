@@ -35,7 +35,8 @@ export async function run(project: string, options: Options): Promise<void> {
       return;
     }
     const lines = [
-      `wrote ${report.records} ${report.format} records (${report.verbatim} unchanged, ${report.changed} edited, ${report.fresh} new)`,
+      `wrote ${report.records} ${report.format} records${report.run === undefined ? '' : ` of run ${report.run}`} (${report.verbatim} unchanged, ${report.changed} edited, ${report.fresh} new)`,
+      ...(report.errors ? [`  ${report.errors} failed generation(s) written as eval_bench writes them: <answer>ERROR</answer>`] : []),
       ...report.files.map((file) => `  ${file}`),
       ...report.skipped.map((skip) => `  skipped ${skip.count}: ${skip.reason}`),
     ];

@@ -5,7 +5,7 @@
 // a job (backend/engines/trainJob.ts): in this terminal, its output printed as it comes (Ctrl+C
 // or `frustum cancel` stops the whole tree), or with --detach in the background, where the
 // studio's Train view and `frustum logs -f` follow it. --dry-run prints what would be written.
-import { libraryFilter, type TrainRequest } from '../../../common/api/contract';
+import type { TrainRequest } from '../../../common/api/contract';
 import { UsageError } from '../../../common/errors';
 import { openProject } from '../../../db/connection';
 import { jobById } from '../../../db/jobs';
@@ -14,6 +14,7 @@ import { createJobSupervisor } from '../../../backend/jobs/supervisor';
 import { checkTrainRequest } from '../../../backend/engines/plan';
 import { previewTrainPlan } from '../../../backend/engines/preview';
 import { trainParams, type TrainParams, type TrainResult } from '../../../backend/engines/trainJob';
+import { filterOf } from '../filterOption';
 import { parseJobId } from '../jobId';
 import { printJson, printLines } from '../output';
 
@@ -48,24 +49,6 @@ function sets(texts: readonly string[]): Array<{ key: string; value: string }> {
     if (equals <= 0) throw new UsageError(`--set ${text}: write key=value (e.g. learning_rate=5e-5, or worker.rollout.n=4 for EasyR1)`);
     return { key: text.slice(0, equals).trim(), value: text.slice(equals + 1) };
   });
-}
-
-function filterOf(options: TrainCommandOptions): TrainRequest['filter'] {
-  let filter: Record<string, unknown> = {};
-  if (options.filter !== undefined) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(options.filter);
-    } catch (error) {
-      throw new UsageError(`--filter is not JSON: ${error instanceof Error ? error.message : String(error)}`);
-    }
-    const checked = libraryFilter.safeParse(parsed);
-    if (!checked.success) throw new UsageError(`--filter is not a Library filter: ${checked.error.issues.map((issue) => `${issue.path.join('.') || '(top)'}: ${issue.message}`).join('; ')}`);
-    filter = checked.data;
-  }
-  if (options.split !== undefined) filter['split'] = options.split;
-  if (options.status !== undefined) filter['status'] = options.status;
-  return options.filter === undefined && options.split === undefined && options.status === undefined ? undefined : filter;
 }
 
 function requestOf(options: TrainCommandOptions): TrainRequest {
