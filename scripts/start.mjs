@@ -39,6 +39,9 @@ frustum('export', project, '--format', 'rl', '--out', join(demo, 'export', 'camr
 // (TensorFlow.js here, no GPU): the Train view opens on real jobs with real curves and rollouts.
 frustum('train', project, '--engine', 'builtin', '--objective', 'sft', '--set', 'trainer.max_seconds=50');
 frustum('train', project, '--engine', 'builtin', '--objective', 'grpo', '--set', 'trainer.max_steps=4', '--set', 'trainer.val_freq=2');
+// Its newest checkpoint asked about every demo question (ONNX, a second or two): the Inspect view opens on a real run.
+frustum('infer', project, '--builtin');
+frustum('export', project, '--format', 'results', '--run', '1', '--out', join(demo, 'export', 'builtin_results.json'));
 
 // Real CameraBench questions shipped with the repository (their clips are not: they import as missing).
 const sampleProject = join(demo, 'camerabench-sample.frustum');

@@ -7,6 +7,7 @@ import { ReviewView } from '../review/ReviewView';
 import { StatsView } from '../stats/StatsView';
 import { TrainView } from '../train/TrainView';
 import { ClientContext, errorMessage, RefreshContext, ToastContext, type Toast, type ToastAction, type ToastKind } from './api';
+import { InspectView } from '../inspect/InspectView';
 import { ImportDrop } from './ImportDrop';
 import { JobsMenu } from './JobsMenu';
 import { DEFAULT_SORT, formatRoute, parseRoute, tabRoute, TABS, type ReviewMemory, type Route, type Tab } from './route';
@@ -15,7 +16,7 @@ import { isTextTarget, SHORTCUTS } from './shortcuts';
 import { applyTheme, initialTheme, type Theme } from './theme';
 import type { ProjectInfo } from '../../common/api/contract';
 
-const TAB_LABELS: Record<Tab, string> = { library: 'Library', review: 'Review', stats: 'Stats', train: 'Train' };
+const TAB_LABELS: Record<Tab, string> = { library: 'Library', review: 'Review', train: 'Train', inspect: 'Inspect', stats: 'Stats' };
 
 export function App({ client }: { client: StudioClient }) {
   const [route, setRouteState] = useState<Route>(() => parseRoute(location.hash));
@@ -120,7 +121,7 @@ export function App({ client }: { client: StudioClient }) {
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.altKey && !event.ctrlKey && !event.metaKey) {
-        const index = ['Digit1', 'Digit2', 'Digit3', 'Digit4'].indexOf(event.code);
+        const index = TABS.findIndex((_, at) => event.code === `Digit${at + 1}`);
         if (index >= 0) {
           event.preventDefault();
           openTab(TABS[index] as Tab);
@@ -159,6 +160,8 @@ export function App({ client }: { client: StudioClient }) {
         return <StatsView route={route} setRoute={setRoute} />;
       case 'train':
         return <TrainView route={route} setRoute={setRoute} />;
+      case 'inspect':
+        return <InspectView route={route} setRoute={setRoute} />;
     }
   }, [route, setRoute, isHelpOpen]);
 

@@ -1,11 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { cleanFilter, DEFAULT_ROUTE, formatRoute, parseRoute, tabRoute, type Route } from './route';
+import { cleanFilter, DEFAULT_ROUTE, formatRoute, parseRoute, TABS, tabRoute, type Route } from './route';
 
 describe('route', () => {
   it('round-trips tab, sample, filter and sort through the hash', () => {
     const route = { tab: 'review' as const, sampleId: 42, filter: { status: ['draft' as const], search: 'pan left' }, sort: { key: 'updated' as const, direction: 'desc' as const } };
     expect(parseRoute(formatRoute(route))).toEqual(route);
     expect(formatRoute({ ...DEFAULT_ROUTE, tab: 'stats' })).toBe('#/stats');
+    // Inspect keeps the Library's filter: its new-run form asks about those samples.
+    const inspect: Route = { ...DEFAULT_ROUTE, tab: 'inspect', filter: { clip: 'dolly' } };
+    expect(parseRoute(formatRoute(inspect))).toEqual(inspect);
+  });
+
+  it('lists the tabs in the order of DESIGN.md\'s tab bar (Alt+1…5 follow it)', () => {
+    expect(TABS).toEqual(['library', 'review', 'train', 'inspect', 'stats']);
   });
 
   it('falls back on anything malformed', () => {

@@ -2,8 +2,9 @@
 // same tab, sample and filter; the query part stays free for the host's token.
 import { libraryFilter, librarySort, type LibraryFilter, type LibrarySort } from '../../common/api/contract';
 
-export type Tab = 'library' | 'review' | 'stats' | 'train';
-export const TABS: readonly Tab[] = ['library', 'review', 'stats', 'train'];
+export type Tab = 'library' | 'review' | 'train' | 'inspect' | 'stats';
+/** In the order of the tab bar (DESIGN.md: Library ─ Review ─ Train ─ Inspect ─ Evaluate ─ Stats); Alt+1… follow it. */
+export const TABS: readonly Tab[] = ['library', 'review', 'train', 'inspect', 'stats'];
 
 export interface Route {
   tab: Tab;
@@ -59,7 +60,7 @@ export interface ReviewMemory {
 }
 
 /**
- * The route a tab of the tab bar (or Alt+1…3) opens. Review reopens the Library's cursor row when
+ * The route a tab of the tab bar (or Alt+1…5) opens. Review reopens the Library's cursor row when
  * it comes from the Library with a row under the cursor, else the sample last reviewed; only
  * with neither does it start at the list's first sample (issue #9: it always did).
  */

@@ -15,7 +15,7 @@ export const SHORTCUTS: ShortcutGroup[] = [
   {
     title: 'Everywhere',
     shortcuts: [
-      { keys: 'Alt+1 / Alt+2 / Alt+3 / Alt+4', action: 'Library / Review / Stats / Train' },
+      { keys: 'Alt+1 / Alt+2 / Alt+3 / Alt+4 / Alt+5', action: 'Library / Review / Train / Inspect / Stats' },
       { keys: '?', action: 'this help (Esc closes)' },
       { keys: 'Alt+T', action: 'dark / light theme' },
     ],
@@ -74,6 +74,16 @@ export const SHORTCUTS: ShortcutGroup[] = [
       { keys: 'R', action: 'open / close the newest step\'s rollouts (GRPO); a click on the reward chart opens that step\'s' },
       { keys: '← / →, [ / ]', action: 'previous / next step with rollouts' },
       { keys: '↑ / ↓', action: 'previous / next group, in the rollouts' },
+    ],
+  },
+  {
+    title: 'Inspect',
+    shortcuts: [
+      { keys: 'N', action: 'new inference run (Esc closes the form)' },
+      { keys: 'Ctrl/⌘+Enter', action: 'start the run, in the form' },
+      { keys: 'J / K', action: 'next / previous sample of the run (↑ / ↓ in the list)' },
+      { keys: 'W', action: 'only the samples answered wrong or failed' },
+      { keys: 'click a claim / point at a frame', action: 'light the frames and time it speaks of / the claims about it' },
     ],
   },
 ];

@@ -288,13 +288,13 @@ describe('the studio in Chromium', () => {
   });
 
   it('shows statistics whose numbers open the Library', async () => {
-    await page.keyboard.press('Alt+3');
+    await page.keyboard.press('Alt+5');
     await page.getByTestId('stats').waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'stats.png') });
     await page.locator('.chart', { hasText: 'Status' }).getByRole('button', { name: /accepted/ }).click();
     await expect.poll(() => page.getByTestId('library-total').textContent()).toBe('4 samples');
     // A chain-length bucket opens the samples in it.
-    await page.keyboard.press('Alt+3');
+    await page.keyboard.press('Alt+5');
     const buckets = page.locator('.chart', { hasText: 'Chain length' }).locator('.bar-row');
     await buckets.first().waitFor();
     const counts = (await buckets.locator('.bar-count').allTextContents()).map(Number);
@@ -335,7 +335,7 @@ describe('the studio in Chromium', () => {
   });
 
   it('shows in Train what this machine has for GPU training, and the project\'s jobs', async () => {
-    await page.keyboard.press('Alt+4');
+    await page.keyboard.press('Alt+3');
     await page.getByTestId('train').waitFor();
     // CI's machine has python3 and no NVIDIA driver: both are said, with how to get what is missing.
     await expect.poll(() => page.getByTestId('environment-python').textContent(), { timeout: 60_000 }).toMatch(/✓ 3\.\d+/);

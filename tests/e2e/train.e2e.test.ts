@@ -163,7 +163,7 @@ describe.skipIf(!HAS_PYTHON_WITH_YAML)(`Train in Chromium${PYTHON_SKIP_NOTE}`, (
     await expect.poll(async () => Number(await page.getByTestId('rollout-step').inputValue())).toBe(6);
     await page.getByTestId('rollout-open-sample').click();
     await expect.poll(() => page.evaluate(() => location.hash)).toMatch(/^#\/review\/\d+/);
-    await page.keyboard.press('Alt+4');
+    await page.keyboard.press('Alt+3');
     await page.getByTestId(`run-detail-${jobId}`).waitFor();
   });
 
