@@ -85,6 +85,28 @@ rows.push({
   note: `wall time; the analyzing thread's own CPU time ${analyzer.speed.cpuMs.toFixed(0)} ms = ${(analyzer.speed.cpuMs / 5000).toFixed(3)}×`,
 });
 
+// A whole run of `frustum infer` against the FAKE vLLM server (issue 12 item 5): wall time vs
+// the server's own pacing, peak memory, and every answer checked (bench/inferenceRun.ts).
+const inference = JSON.parse(execFileSync(node, [join(root, 'dist', 'bench', 'inferenceRun.js')], { stdio: ['ignore', 'pipe', 'inherit'] }).toString());
+for (const run of inference.runs) {
+  const isMain = run.concurrency === 64 && run.parts === 'images';
+  const isCorrect = run.answered === run.questions && run.failed === 0 && run.misplaced === 0 && Math.abs(run.accuracy - run.expectedAccuracy) < 1e-9;
+  const ratio = run.wallSeconds / run.idealSeconds;
+  const what = run.parts === 'images' ? 'frames extracted by ffmpeg' : 'each clip sent whole, no ffmpeg (--parts video-file)';
+  rows.push({
+    name: `frustum infer, ${run.questions} CameraBench questions at concurrency ${run.concurrency} against the fake vLLM server, ${what}, whole process`,
+    baselineName: `the server's own pacing: ${Math.ceil(run.questions / run.concurrency)} rounds × ${(inference.answerSeconds * 1000).toFixed(0)} ms, one ${inference.tokens}-token answer alone`,
+    baseline: run.idealSeconds, candidate: run.wallSeconds, ratio,
+    target: isMain ? inference.target : null, ok: (!isMain || ratio <= inference.target) && isCorrect,
+    note: [
+      ...(isMain ? [] : ['for context, no target']),
+      `${(run.questions / run.wallSeconds).toFixed(1)} questions/s; each answer's stream took ${(run.streamSeconds.median * 1000).toFixed(0)} ms (median), ${(run.streamSeconds.p95 * 1000).toFixed(0)} ms (95th percentile)`,
+      `peak memory (VmHWM) ${run.peakRssMb.toFixed(0)} MB; project file ${run.projectMb.toFixed(1)} MB; CPU ${run.cpuSeconds.toFixed(0)} s in the CLI + ${run.childCpuSeconds.toFixed(0)} s in ffmpeg/ffprobe (the server: ${run.serverCpuSeconds.toFixed(0)} s)`,
+      `${run.answered} of ${run.questions} answered, ${run.failed} failed, ${run.misplaced} not the scripted answer; accuracy ${(run.accuracy * 100).toFixed(2)} % (scripted ${(run.expectedAccuracy * 100).toFixed(2)} %)`,
+    ].join('\n     '),
+  });
+}
+
 console.log(`timer: ${hasHyperfine ? 'hyperfine' : 'built-in interleaved loop'}; medians\n`);
 for (const row of rows) {
   const target = row.target === null ? row.note : `target ≤ ${row.target}×`;
@@ -109,3 +131,6 @@ execFileSync(node, [join(root, 'dist', 'bench', 'builtinTraining.js')], { stdio:
 
 // Train's live charts: a trainer's log line → the chart painted, and 100k points per series.
 execFileSync(node, [join(root, 'dist', 'bench', 'trainChart.cjs')], { stdio: 'inherit' });
+
+// Inspect's Ask now: the server's first token written → on screen.
+execFileSync(node, [join(root, 'dist', 'bench', 'inspectFirstToken.cjs')], { stdio: 'inherit' });

@@ -78,9 +78,28 @@ export interface ImportSampleRow {
   } | null;
 }
 
+/** A benchmark item a file names (migration 10), new to the project: its sample is the one with this key. */
+export interface ImportBenchmarkItem {
+  key: string;
+  benchmark: string;
+  itemKey: string;
+  split: string;
+  task: string | null;
+  groupKey: string | null;
+  role: string | null;
+  reference: string | null;
+  /** JSON object. */
+  meta: string;
+}
+
 export interface ImportFile {
   source: ImportSource;
   rows: ImportSampleRow[];
+  /**
+   * Items to add, after the rows' samples: a record whose sample is unchanged (already in the
+   * project) has no row but may still name an item the project lacks.
+   */
+  benchmarkItems: ImportBenchmarkItem[];
   run: { kind: 'evaluation' | 'scores'; model: string; meta: string } | null;
   author: string;
 }
@@ -92,6 +111,8 @@ export interface ImportCounts {
   clipsAdded: number;
   predictions: number;
   runs: number[];
+  /** Benchmark items added (migration 10). */
+  benchmarkItems: number;
 }
 
 /**
@@ -100,7 +121,7 @@ export interface ImportCounts {
  * only the write lock keeps the plan true (backend/formats/importFiles.ts begins it).
  */
 export function writeImport(db: WritableDB, files: readonly ImportFile[], existing: ReadonlyMap<string, ExistingSample>): ImportCounts {
-  const counts: ImportCounts = { samplesAdded: 0, samplesMerged: 0, chainsAdded: 0, clipsAdded: 0, predictions: 0, runs: [] };
+  const counts: ImportCounts = { samplesAdded: 0, samplesMerged: 0, chainsAdded: 0, clipsAdded: 0, predictions: 0, runs: [], benchmarkItems: 0 };
   const timestamp = now();
   // One transaction for every file: better-sqlite3 rolls back if anything throws, so a failed
   // import leaves no trace. Rows are written table by table with multi-row INSERTs: an import
@@ -232,6 +253,28 @@ export function writeImport(db: WritableDB, files: readonly ImportFile[], existi
       // the trigger on the columns that change their lint.
       insertRows(db, 'INSERT OR IGNORE INTO sample_lint_pending(sample_id)', 1, freshIds);
       counts.chainsAdded += chains.length;
+
+      // Every sample a file's items name is in `samples` by now: the project's (`existing`), or
+      // written above for this file or an earlier one of the import.
+      // A file's items share their benchmark and, mostly, their meta: literals when all do (db/statements.ts).
+      const items = file.benchmarkItems;
+      const sharedBenchmark = items.every((item) => item.benchmark === items[0]?.benchmark) ? (items[0]?.benchmark ?? null) : null;
+      const sharedMeta = items.every((item) => item.meta === items[0]?.meta) ? (items[0]?.meta ?? null) : null;
+      const itemValues: unknown[] = [];
+      for (const item of items) {
+        const sample = samples.get(item.key);
+        if (sample === undefined) throw new Error(`benchmark item ${item.benchmark} ${item.itemKey} names a sample the import did not write`);
+        if (sharedBenchmark === null) itemValues.push(item.benchmark);
+        itemValues.push(item.itemKey, sample.id, item.split, item.task, item.groupKey, item.role, item.reference);
+        if (sharedMeta === null) itemValues.push(item.meta);
+      }
+      insertRows(
+        db,
+        'INSERT INTO benchmark_items(benchmark, item_key, sample_id, split, task, group_key, role, reference, meta)',
+        [sharedBenchmark, null, null, null, null, null, null, null, sharedMeta],
+        itemValues,
+      );
+      counts.benchmarkItems += items.length;
 
       if (runId !== null) {
         const predictions = new Map<number, unknown[]>();

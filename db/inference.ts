@@ -3,6 +3,7 @@
 // arrive. Reading a run's work goes a page at a time, so a 100k-sample run never sits in memory.
 import type { ReadableDB, WritableDB } from './connection';
 import { insertRows, now, statement } from './statements';
+import { YES_NO_PRIMITIVE_SQL } from './evaluation';
 import { writeTransaction } from './writers';
 
 export interface NewInferenceRun {
@@ -139,36 +140,64 @@ export interface RunSampleRow {
   has_prediction: number;
 }
 
-function runRowsSql(isFrozen: boolean, onlyWrong: boolean, select: string, tail: string): string {
+/**
+ * Only the run's items of one benchmark (and split), for an Evaluate cell opened in Inspect. A
+ * sample that is several items (CameraBench VQA) is listed once. `isLegacyBinary`: the run's
+ * binary questions that are no benchmark's item stand in for CameraBench binary items, their
+ * primitive for the split (backend/evaluation scores such a run that way, db/evaluation.ts).
+ */
+export interface RunRowsBenchmark {
+  benchmark: string;
+  split?: string;
+  isLegacyBinary?: boolean;
+}
+
+function runRowsSql(isFrozen: boolean, onlyWrong: boolean, benchmark: RunRowsBenchmark | undefined, select: string, tail: string): string {
   // A frozen run lists its samples in order, pending ones too; an imported run lists its predictions.
   const from = isFrozen
     ? `FROM run_samples rs JOIN samples s ON s.id = rs.sample_id
        LEFT JOIN predictions p ON p.run_id = rs.run_id AND p.sample_id = rs.sample_id
-       LEFT JOIN clips c ON c.id = s.clip_id WHERE rs.run_id = ?`
-    : `FROM predictions p JOIN samples s ON s.id = p.sample_id LEFT JOIN clips c ON c.id = s.clip_id WHERE p.run_id = ?`;
+       LEFT JOIN clips c ON c.id = s.clip_id WHERE rs.run_id = $run`
+    : `FROM predictions p JOIN samples s ON s.id = p.sample_id LEFT JOIN clips c ON c.id = s.clip_id WHERE p.run_id = $run`;
   const wrong = onlyWrong ? ' AND p.sample_id IS NOT NULL AND (p.error IS NOT NULL OR p.accuracy IS NULL OR p.accuracy < 1)' : '';
-  return `SELECT ${select} ${from}${wrong} ${tail}`;
+  let items = '';
+  if (benchmark?.isLegacyBinary === true) {
+    items = ` AND ${YES_NO_PRIMITIVE_SQL} AND ($split IS NULL OR s.primitive = $split)
+      AND NOT EXISTS (SELECT 1 FROM benchmark_items b WHERE b.sample_id = s.id)`;
+  } else if (benchmark !== undefined) {
+    items = ' AND EXISTS (SELECT 1 FROM benchmark_items b WHERE b.sample_id = s.id AND b.benchmark = $benchmark AND ($split IS NULL OR b.split = $split))';
+  }
+  return `SELECT ${select} ${from}${wrong}${items} ${tail}`;
 }
 
 export function isFrozenRun(db: ReadableDB, runId: number): boolean {
   return statement<[number], { n: number }>(db, 'SELECT EXISTS(SELECT 1 FROM run_samples WHERE run_id = ?) AS n').get(runId)?.n === 1;
 }
 
-/** A page of the run's samples with what the model said, in run order. */
-export function runSampleRows(db: ReadableDB, runId: number, options: { offset: number; limit: number; onlyWrong: boolean }): { total: number; rows: RunSampleRow[] } {
+/** A page of the run's samples with what the model said, in run order; only one benchmark's items when `benchmark` is given. */
+export function runSampleRows(
+  db: ReadableDB,
+  runId: number,
+  options: { offset: number; limit: number; onlyWrong: boolean; benchmark?: RunRowsBenchmark },
+): { total: number; rows: RunSampleRow[] } {
   const isFrozen = isFrozenRun(db, runId);
   const order = isFrozen ? 'ORDER BY rs.position' : 'ORDER BY p.sample_id';
-  const total = statement<[number], { n: number }>(db, runRowsSql(isFrozen, options.onlyWrong, 'count(*) AS n', '')).get(runId)?.n ?? 0;
-  const rows = statement<[number, number, number], RunSampleRow>(
+  const { benchmark } = options;
+  // better-sqlite3 ignores named parameters a statement does not use.
+  const filter = { benchmark: benchmark?.benchmark ?? null, split: benchmark?.split ?? null };
+  const total = statement<[Record<string, unknown>], { n: number }>(db, runRowsSql(isFrozen, options.onlyWrong, benchmark, 'count(*) AS n', ''))
+    .get({ run: runId, ...filter })?.n ?? 0;
+  const rows = statement<[Record<string, unknown>], RunSampleRow>(
     db,
     runRowsSql(
       isFrozen,
       options.onlyWrong,
+      benchmark,
       `s.id AS sample_id, c.name AS clip_name, s.clip_id, s.question, s.options, s.primitive, s.answer,
        p.output, p.prediction, p.accuracy, p.score, p.error, p.sample_id IS NOT NULL AS has_prediction`,
-      `${order} LIMIT ? OFFSET ?`,
+      `${order} LIMIT $limit OFFSET $offset`,
     ),
-  ).all(runId, options.limit, options.offset);
+  ).all({ run: runId, ...filter, limit: options.limit, offset: options.offset });
   return { total, rows };
 }
 

@@ -109,6 +109,41 @@ describe('migrations', () => {
     raw.close();
   });
 
+  it('keeps the sources, records and runs of a version-9 file through migration 10 (benchmarks), the sources table rebuilt under foreign keys', () => {
+    const path = join(tempDir(), 'p.frustum');
+    const raw = track(new Database(path));
+    raw.pragma('foreign_keys = ON');
+    migrate(raw, path, { target: 9 });
+    raw.exec(`INSERT INTO sources(path, format, style, container, content, sha256, record_count, imported_at)
+                VALUES ('/d/a.json', 'eval', '{}', NULL, '[{"x": 1}]', 'aa', 1, 'then'), ('/d/r.json', 'results', '{}', '{"meta": {}}', '{"results": []}', 'bb', 0, 'then');
+              INSERT INTO samples(key, kind, question, options, problem_type, created_at, updated_at) VALUES ('k', 'eval', 'q', '[]', 'multiple choice', 'now', 'now');
+              INSERT INTO sample_sources(source_id, record_index, sample_id, start_offset, end_offset) VALUES (1, 0, 1, 1, 9);
+              INSERT INTO runs(kind, model, source_id, created_at) VALUES ('evaluation', 'm', 2, 'now');
+              INSERT INTO predictions(run_id, sample_id, output) VALUES (1, 1, 'B');`);
+    const before = raw.prepare('SELECT * FROM sources ORDER BY id').all();
+    migrate(raw, path, { target: 10 });
+    expect(raw.prepare('SELECT * FROM sources ORDER BY id').all()).toEqual(before);
+    expect(raw.prepare('PRAGMA foreign_key_check').all()).toEqual([]);
+    expect(raw.prepare('SELECT source_id, sample_id FROM sample_sources').all()).toEqual([{ source_id: 1, sample_id: 1 }]);
+    expect(raw.prepare('SELECT source_id FROM runs').all()).toEqual([{ source_id: 2 }]);
+    // The new formats are accepted, others still refused; children still need their source.
+    const insertSource = raw.prepare("INSERT INTO sources(path, format, style, content, sha256, record_count, imported_at) VALUES ('p', ?, '{}', '', 's', 0, 'now')");
+    for (const format of ['camerabench-vqa', 'camerabench-caption', 'shotbench', 'refineshot']) insertSource.run(format);
+    expect(() => insertSource.run('xlsx')).toThrow(/CHECK constraint/);
+    expect(() => raw.prepare('INSERT INTO sample_sources(source_id, record_index, sample_id, start_offset, end_offset) VALUES (99, 0, 1, 0, 1)').run()).toThrow(/FOREIGN KEY/);
+    // benchmark_items: one item per (benchmark, key), a VQA item with its pair, a caption with its reference.
+    const insertItem = raw.prepare('INSERT INTO benchmark_items(benchmark, item_key, sample_id, split, task, group_key, role, reference) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    insertItem.run('camerabench-vqa', 't.jsonl_0', 1, 'has_motion', 't', 'has_motion/t#0', 'pos_text_pos_image', null);
+    insertItem.run('camerabench-vqa', 't.jsonl_1', 1, 'has_motion', 't', 'has_motion/t#0', 'pos_text_neg_image', null);
+    expect(() => insertItem.run('camerabench-vqa', 't.jsonl_0', 1, 'has_motion', 't', 'has_motion/t#0', 'pos_text_pos_image', null)).toThrow(/UNIQUE/);
+    expect(() => insertItem.run('camerabench-vqa', 't.jsonl_2', 1, 'has_motion', 't', null, null, null)).toThrow(/CHECK constraint/);
+    expect(() => insertItem.run('camerabench-caption', 'a.mp4', 1, 'caption', null, null, null, null)).toThrow(/CHECK constraint/);
+    expect(() => insertItem.run('shotbench', '1', 1, 'camera movement', null, null, 'sideways', null)).toThrow(/CHECK constraint/);
+    expect(() => insertItem.run('vlmevalkit', '1', 1, 's', null, null, null, null)).toThrow(/CHECK constraint/);
+    expect(() => insertItem.run('shotbench', '2', 99, 's', null, null, null, null)).toThrow(/FOREIGN KEY/);
+    raw.close();
+  });
+
   it('refuses a file whose migration history was edited', () => {
     const path = join(tempDir(), 'p.frustum');
     createProject(path).close();

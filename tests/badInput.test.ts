@@ -30,7 +30,7 @@ function evalRecords(count: number): Array<Record<string, unknown>> {
 }
 
 function rowCount(db: WritableDB): number {
-  return ['samples', 'sources', 'clips', 'chain_revisions', 'clip_labels', 'sample_sources', 'runs', 'predictions']
+  return ['samples', 'sources', 'clips', 'chain_revisions', 'clip_labels', 'sample_sources', 'runs', 'predictions', 'benchmark_items']
     .map((table) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n)
     .reduce((a, b) => a + b, 0);
 }
@@ -176,6 +176,55 @@ describe('bad input', () => {
   });
 });
 
+
+// The benchmark formats of issue 13, from their own files: one bad record anywhere, in any file
+// of the import, and nothing is written; the problem names the file, the record and the reason.
+describe.runIf(existsSync(join(SHARED, 'shotbench')))('bad benchmark records', () => {
+  const vqaFile = join(SHARED, 'camerabench', 'vqa_and_retrieval', 'motion_direction', 'pan_left_vs_pan_right.jsonl');
+  const lines = (path: string) => readFileSync(path, 'utf8').split('\n').filter((line) => line.trim() !== '');
+
+  it('a VQA pair whose two videos are one clip', () => {
+    const pairs = lines(vqaFile);
+    const third = JSON.parse(pairs[2] as string) as Record<string, string>;
+    pairs[2] = JSON.stringify({ ...third, neg_video: `video/${third['pos_video']}` });
+    expectRejected('pan_left_vs_pan_right.jsonl', pairs.join('\n') + '\n', { record: 2, line: 3, field: 'neg_video', reason: /is the same clip as pos_video/ });
+  });
+
+  it('a ShotBench answer that is none of its options, and options that are not JSON', () => {
+    const rows = lines(join(SHARED, 'shotbench', 'shotbench_camera_movement_464.jsonl'));
+    const withAnswer = [...rows];
+    withAnswer[5] = JSON.stringify({ ...(JSON.parse(rows[5] as string) as object), answer: 'E' });
+    expectRejected('shotbench.jsonl', withAnswer.join('\n'), { record: 5, line: 6, field: 'answer', reason: /"E" is not one of the options A, B, C, D/ });
+    const withOptions = [...rows];
+    withOptions[9] = JSON.stringify({ ...(JSON.parse(rows[9] as string) as object), options: "{'A': 'Pan left'}" });
+    expectRejected('refineshot.jsonl', withOptions.join('\n'), { record: 9, line: 10, field: 'options', reason: /is not a JSON object of options/ });
+  });
+
+  it('a caption without its reference', () => {
+    const captions = JSON.parse(readFileSync(join(SHARED, 'camerabench', 'caption_data.json'), 'utf8')) as Array<Record<string, string>>;
+    captions[40] = { ...captions[40], answer: '  ' } as Record<string, string>;
+    expectRejected('caption_data.json', json(captions), { record: 40, field: 'answer', reason: /the reference caption is empty or only whitespace/ });
+  });
+
+  it('a good file beside a bad one: neither is imported', () => {
+    const folder = tempDir();
+    const bad = join(folder, 'shotbench.jsonl');
+    const rows = lines(join(SHARED, 'shotbench', 'shotbench_camera_movement_464.jsonl'));
+    rows[300] = JSON.stringify({ ...(JSON.parse(rows[300] as string) as object), type: '["audio"]' });
+    writeFileSync(bad, rows.join('\n'));
+    const db = track(createProject(join(folder, 'p.frustum')));
+    let caught: unknown;
+    try {
+      importFiles(db, [vqaFile, join(SHARED, 'camerabench', 'caption_data.json'), bad]);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(InputError);
+    expect((caught as InputError).problems).toEqual([{ file: bad, record: 300, line: 301, field: 'type', reason: 'expected ["video"] or ["image"]' }]);
+    expect(rowCount(db)).toBe(0);
+    db.close();
+  });
+});
 
 /** A project with 40 samples whose `samples` table has garbage over its root page's header. */
 function damagedProject(): { folder: string; project: string; data: string } {

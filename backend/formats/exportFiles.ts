@@ -3,7 +3,7 @@
 // exact text it was imported as; a changed one is its original record with only the changed
 // fields replaced (key order kept), written in the style its file used; a sample that never
 // was in that format gets a fresh record in the tool's own key order.
-import { mkdirSync, renameSync, writeFileSync, existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { PRIMITIVES, PRIMITIVE_INFO, letterOfOption, yesNoOfOption, type Primitive } from '../../common/camerabench/primitives';
 import { InputError, UsageError } from '../../common/errors';
@@ -25,23 +25,51 @@ import { PyFloat, pyDumps, type PyJsonStyle, type PyJsonValue } from '../../comm
 import { predictionOf } from '../../common/ota/evalAccuracy';
 import type { ReadableDB } from '../../db/connection';
 import { samplesForExport, sourcePaths, sourceRecordsOfFormat, type ExportSampleRow, type SampleSourceRow } from '../../db/exports';
-import { getRun, listRuns, predictionsOfRun, runSampleOrder, type PredictionRow, type RunRow } from '../../db/runs';
+import { predictionsOfRun, runSampleOrder, type PredictionRow, type RunRow } from '../../db/runs';
 import { listSources, recordText, sourceContent } from '../../db/sources';
+import type { Benchmark } from '../../common/formats/benchmarks';
+import { exportCaptionResults } from './exportCaptionResults';
+import { chosenRun, writeAtomically } from './exportCommon';
+import { exportVlmEvalKit } from './exportVlmEvalKit';
+import { exportVqaScores } from './exportVqaScores';
 
-export const EXPORT_FORMATS = ['sft', 'rl', 'eval', 'results', 'camerabench', 'camerabench-scores'] as const;
+export const EXPORT_FORMATS = [
+  'sft',
+  'rl',
+  'eval',
+  'results',
+  'camerabench',
+  'camerabench-scores',
+  'camerabench-vqa-scores',
+  'camerabench-caption-results',
+  'vlmevalkit',
+] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 /** The formats with one record per sample (the others are written from a run's predictions). */
-type RecordFormat = Exclude<ExportFormat, 'results' | 'camerabench-scores'>;
+type RecordFormat = Exclude<ExportFormat, 'results' | 'camerabench-scores' | RunFileFormat>;
+/** Files for the benchmarks' own evaluators and VLMEvalKit, written from a run into a folder. */
+type RunFileFormat = 'camerabench-vqa-scores' | 'camerabench-caption-results' | 'vlmevalkit';
+/** What exportProject writes synchronously; VLMEvalKit's workbooks need exportProjectAsync. */
+export type SyncExportFormat = Exclude<ExportFormat, 'vlmevalkit'>;
 
 export interface ExportOptions {
   format: ExportFormat;
   out: string;
   split?: string | undefined;
   status?: string | undefined;
-  /** For results and camerabench-scores: which run (default: the newest). */
+  /** For results, camerabench-scores and the run files: which run (default: the newest). */
   run?: number | undefined;
-  /** LLaMA-Factory dataset name for dataset_info.json (default: the output file's name). */
+  /**
+   * sft: LLaMA-Factory dataset name for dataset_info.json (default: the output file's name);
+   * vlmevalkit: the dataset part of the file names (default: the benchmark's, e.g. ShotBench).
+   */
   datasetName?: string | undefined;
+  /** vlmevalkit: only this benchmark (default: every multiple-choice benchmark the run answered). */
+  benchmark?: Benchmark | undefined;
+  /** camerabench-vqa-scores: one file per task file instead of one per skill. */
+  isPerTask?: boolean | undefined;
+  /** camerabench-caption-results: the generator's --video_dir (default its own, "data/videos"). */
+  videoDir?: string | undefined;
   onProgress?: ((done: number, total: number) => void) | undefined;
 }
 
@@ -57,6 +85,8 @@ export interface ExportReport {
   run?: number;
   /** results: failed generations, written as eval_bench writes a failed batch ("<answer>ERROR</answer>"). */
   errors?: number;
+  /** Anything else the person should know about what was written. */
+  notes?: string[];
 }
 
 interface StoredStyle extends PyJsonStyle {
@@ -75,14 +105,34 @@ const DEFAULT_STYLE: Record<RecordFormat, StoredStyle> = {
   camerabench: { layout: { kind: 'jsonl' }, indent: null, ensureAscii: true, trailingNewline: true },
 };
 
-export function exportProject(db: ReadableDB, options: ExportOptions): ExportReport {
+export function exportProject(db: ReadableDB, options: ExportOptions & { format: SyncExportFormat }): ExportReport {
+  const out = checkedOut(db, options);
+  switch (options.format) {
+    case 'camerabench-scores':
+      return exportScores(db, options, out);
+    case 'results':
+      return exportResults(db, options, out);
+    case 'camerabench-vqa-scores':
+      return exportVqaScores(db, options, out);
+    case 'camerabench-caption-results':
+      return exportCaptionResults(db, options, out);
+    default:
+      return exportRecords(db, { ...options, format: options.format }, out);
+  }
+}
+
+/** Every format, VLMEvalKit's included (exceljs writes workbooks asynchronously only). */
+export async function exportProjectAsync(db: ReadableDB, options: ExportOptions): Promise<ExportReport> {
+  if (options.format !== 'vlmevalkit') return exportProject(db, { ...options, format: options.format });
+  return exportVlmEvalKit(db, options, checkedOut(db, options));
+}
+
+function checkedOut(db: ReadableDB, options: ExportOptions): string {
   const out = resolve(options.out);
   if (sourcePaths(db).includes(out)) {
     throw new UsageError(`${options.out} is a file this project was imported from; export to a new path (imports never edit their source)`);
   }
-  if (options.format === 'camerabench-scores') return exportScores(db, options, out);
-  if (options.format === 'results') return exportResults(db, options, out);
-  return exportRecords(db, { ...options, format: options.format }, out);
+  return out;
 }
 
 function draftOf(row: ExportSampleRow): SampleDraft {
@@ -385,15 +435,6 @@ export function datasetInfoText(info: Record<string, unknown>): string {
   return pyDumps(info as PyJsonValue, { indent: 2, ensureAscii: false }) + '\n';
 }
 
-/** Write to a temporary file and rename, so a crash never leaves half a dataset behind. */
-function writeAtomically(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  if (existsSync(path) && statSync(path).isDirectory()) throw new UsageError(`${path} is a directory; give a file path to --out`);
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, text);
-  renameSync(temporary, path);
-}
-
 /** CameraBench score files, one per primitive, from a run's predictions (its evaluator's input). */
 function exportScores(db: ReadableDB, options: ExportOptions, outDir: string): ExportReport {
   const run = chosenRun(db, options.run);
@@ -596,22 +637,6 @@ function parseJsonObject(text: string): Record<string, unknown> {
   } catch {
     return {};
   }
-}
-
-/** `--run N`, else the newest run. */
-function chosenRun(db: ReadableDB, id: number | undefined): RunRow {
-  if (id !== undefined) {
-    const run = getRun(db, id);
-    if (run) return run;
-  } else {
-    const newest = listRuns(db).at(-1);
-    if (newest) return newest;
-  }
-  throw new UsageError(
-    id === undefined
-      ? 'this project has no evaluation runs yet; import a results or score file first'
-      : `no run ${id}; runs: ${listRuns(db).map((r) => r.id).join(', ') || 'none'}`,
-  );
 }
 
 /** A letter-only model scores 1 or 0 (the probability of "Yes" is unknown); a scorer keeps its score. */

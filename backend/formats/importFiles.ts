@@ -4,10 +4,12 @@
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError, type InputProblem } from '../../common/errors';
 import type { JsonRecord } from '../../common/formats/jsonText';
-import { clipFileName, normalizeRecord, type NormalizedRecord } from '../../common/formats/normalize';
+import { isBenchmarkFormat, normalizeItems, type ItemNotice, type NormalizedItem } from '../../common/formats/benchmarks';
+import { clipFileName } from '../../common/formats/normalize';
 import type { FormatName } from '../../common/formats/schemas';
+import { findBenchmarkItems } from '../../db/benchmarks';
 import type { WritableDB } from '../../db/connection';
-import { findSamplesByKeys, writeImport, type ImportCounts, type ImportFile, type ImportSampleRow } from '../../db/imports';
+import { findSamplesByKeys, writeImport, type ImportBenchmarkItem, type ImportCounts, type ImportFile, type ImportSampleRow } from '../../db/imports';
 import { countClipsWithoutMedia } from '../../db/clips';
 import { findSourceBySha } from '../../db/sources';
 import { writeTransaction } from '../../db/writers';
@@ -40,6 +42,12 @@ export interface ImportReport extends ImportCounts {
   files: Array<{ path: string; format: FormatName; records: number; skipped: boolean; reason?: string }>;
   unchanged: number;
   clipsMissing: number;
+  /**
+   * What a person should know about what was imported, one sentence each, naming the file: labels
+   * a benchmark's own converter got wrong (kept as the file has them), items whose skill could
+   * not be told, image rows, benchmark membership left out where it disagreed with the project.
+   */
+  notes: string[];
 }
 
 const SAMPLE_KIND: Record<FormatName, 'sft' | 'rl' | 'eval' | 'camerabench'> = {
@@ -49,6 +57,10 @@ const SAMPLE_KIND: Record<FormatName, 'sft' | 'rl' | 'eval' | 'camerabench'> = {
   results: 'eval',
   camerabench: 'camerabench',
   'camerabench-scores': 'camerabench',
+  'camerabench-vqa': 'camerabench',
+  'camerabench-caption': 'camerabench',
+  shotbench: 'eval',
+  refineshot: 'eval',
 };
 
 function defaultSplit(format: FormatName): string {
@@ -95,10 +107,12 @@ function importInputs(db: WritableDB, inputs: readonly ImportInput[], options: I
     clipsAdded: 0,
     predictions: 0,
     runs: [],
+    benchmarkItems: 0,
+    notes: [],
   };
   const total = inputs.reduce((sum, input) => sum + input.records.length, 0);
   let done = 0;
-  const normalized: Array<{ input: ImportInput; records: Array<{ index: number; record: NormalizedRecord }> }> = [];
+  const normalized: Array<{ input: ImportInput; records: Array<{ index: number; record: NormalizedItem }> }> = [];
   const seenSha = new Set<string>();
   for (const input of inputs) {
     const previous = findSourceBySha(db, input.sha256, input.format);
@@ -109,11 +123,12 @@ function importInputs(db: WritableDB, inputs: readonly ImportInput[], options: I
       continue;
     }
     seenSha.add(input.sha256);
-    const records: Array<{ index: number; record: NormalizedRecord }> = [];
+    const records: Array<{ index: number; record: NormalizedItem }> = [];
+    const naming = recordNaming(input);
     input.records.forEach((entry, index) => {
       if (problems.length >= MAX_PROBLEMS) return;
-      const result = normalizeRecord(input.format, entry.value);
-      if (result.ok) records.push({ index, record: result.record });
+      const result = normalizeItems(input.format, entry.value, { ...naming, recordIndex: index });
+      if (result.ok) for (const item of result.items) records.push({ index, record: item });
       else problems.push({ file: shownPath(input), record: index, line: entry.line, ...(result.field ? { field: result.field } : {}), reason: result.reason });
       done++;
       if (done % 2000 === 0) options.onProgress?.(done, total);
@@ -128,6 +143,8 @@ function importInputs(db: WritableDB, inputs: readonly ImportInput[], options: I
   const keys: string[] = [];
   for (const { records } of normalized) for (const { record } of records) keys.push(record.sample.key);
   const existing = findSamplesByKeys(db, [...new Set(keys)]);
+  const itemsOfFile = planBenchmarkItems(db, normalized, problems, report.notes);
+  if (problems.length > 0) throw new InputError(problems);
   const clipLocator = makeClipLocator(options.videosDir);
   const files: ImportFile[] = [];
   for (const { input, records } of normalized) {
@@ -204,10 +221,12 @@ function importInputs(db: WritableDB, inputs: readonly ImportInput[], options: I
         recordCount: input.records.length,
       },
       rows,
+      benchmarkItems: itemsOfFile.get(input) ?? [],
       run: runOf(input),
       author: basename(shownPath(input)),
     });
     report.files.push({ path: shownPath(input), format: input.format, records: input.records.length, skipped: false });
+    report.notes.push(...noticesOf(shownPath(input), records));
   }
   if (problems.length > 0) throw new InputError(problems);
 
@@ -219,20 +238,28 @@ function importInputs(db: WritableDB, inputs: readonly ImportInput[], options: I
 }
 
 function checkDuplicates(
-  normalized: ReadonlyArray<{ input: ImportInput; records: ReadonlyArray<{ index: number; record: NormalizedRecord }> }>,
+  normalized: ReadonlyArray<{ input: ImportInput; records: ReadonlyArray<{ index: number; record: NormalizedItem }> }>,
   problems: InputProblem[],
 ): void {
   // Across files a question may appear in several formats (merged), but must not disagree.
   const answers = new Map<string, { answer: string; file: string; record: number }>();
   for (const { input, records } of normalized) {
-    const byKey = new Map<string, number>();
+    const byKey = new Map<string, { index: number; record: NormalizedItem }>();
     const byId = new Map<string, number>();
     for (const { index, record } of records) {
       const { key, problemId } = record.sample;
       const earlier = byKey.get(key);
       if (earlier !== undefined) {
-        problems.push({ file: shownPath(input), record: index, reason: `duplicate: same clip and question as record ${earlier}` });
-      } else byKey.set(key, index);
+        // One question may be several items of a benchmark (a CameraBench VQA video and text recur
+        // across pairs and tasks): one sample, an item each. The same item twice is a duplicate.
+        const isAnotherItem = earlier.record.benchmark !== null && record.benchmark !== null &&
+          (earlier.record.benchmark.benchmark !== record.benchmark.benchmark || earlier.record.benchmark.itemKey !== record.benchmark.itemKey);
+        if (!isAnotherItem) {
+          problems.push({ file: shownPath(input), record: index, reason: `duplicate: same clip and question as record ${earlier.index}` });
+        } else if (JSON.stringify(earlier.record.sample.options) !== JSON.stringify(record.sample.options)) {
+          problems.push({ file: shownPath(input), record: index, field: 'options', reason: `same clip and question as record ${earlier.index}, with other options` });
+        }
+      } else byKey.set(key, { index, record });
       const answer = record.sample.answer;
       const other = answer === null ? undefined : answers.get(key);
       if (answer !== null && other === undefined) answers.set(key, { answer, file: shownPath(input), record: index });
@@ -362,4 +389,132 @@ function countMissing(db: WritableDB, files: readonly ImportFile[]): number {
   const names = new Set<string>();
   for (const file of files) for (const row of file.rows) if (row.clipName !== null) names.add(row.clipName);
   return names.size === 0 ? 0 : countClipsWithoutMedia(db, [...names]);
+}
+
+function recordNaming(input: ImportInput): { folder: string | null; stem: string } {
+  return fileNaming(input.shownPath ?? resolve(input.path));
+}
+
+/**
+ * The folder a file sits in (by name) and its stem, from where people know the file: a CameraBench
+ * VQA task file's skill is its folder and its task its stem. A dropped file known only by its
+ * name has no folder (its skill then comes from CameraBench's task list).
+ */
+export function fileNaming(path: string): { folder: string | null; stem: string } {
+  const parts = path.split(/[\\/]/).filter((part) => part !== '');
+  const name = parts.at(-1) ?? '';
+  const dot = name.lastIndexOf('.');
+  const folder = parts.length >= 2 ? (parts.at(-2) as string) : null;
+  return { folder: folder === '.' || folder === '..' ? null : folder, stem: dot > 0 ? name.slice(0, dot) : name };
+}
+
+type NormalizedFiles = ReadonlyArray<{ input: ImportInput; records: ReadonlyArray<{ index: number; record: NormalizedItem }> }>;
+
+/**
+ * The benchmark items each file adds: one per (benchmark, item key), new to the project. An item
+ * the project (or an earlier file of this import) already holds for the same sample is nothing
+ * new — importing a file again adds no item. One it holds for another sample, or with another
+ * reference caption, is a conflict: an error for a benchmark format's records (the file
+ * contradicts the project about what the benchmark is); for the other formats' records — which
+ * imported without benchmark items before there were any — the item is left out and noted.
+ */
+function planBenchmarkItems(db: WritableDB, normalized: NormalizedFiles, problems: InputProblem[], notes: string[]): Map<ImportInput, ImportBenchmarkItem[]> {
+  const wanted: Array<{ benchmark: string; itemKey: string }> = [];
+  for (const { records } of normalized) for (const { record } of records) if (record.benchmark) wanted.push(record.benchmark);
+  const stored = findBenchmarkItems(db, wanted);
+  // Where each planned item came from, for a conflict's message: built only if one is found.
+  const planned = new Map<string, { sampleKey: string; reference: string | null; input: ImportInput; record: number }>();
+  const itemsOfFile = new Map<ImportInput, ImportBenchmarkItem[]>();
+  for (const { input, records } of normalized) {
+    const items: ImportBenchmarkItem[] = [];
+    const isRequired = isBenchmarkFormat(input.format);
+    let leftOut = 0;
+    let firstLeftOut = '';
+    for (const { index, record } of records) {
+      const item = record.benchmark;
+      if (item === null) continue;
+      const id = `${item.benchmark}\u001f${item.itemKey}`;
+      const known = stored.get(id);
+      const earlier = planned.get(id);
+      if (known === undefined && earlier === undefined) {
+        planned.set(id, { sampleKey: record.sample.key, reference: item.reference, input, record: index });
+        items.push({
+          key: record.sample.key,
+          benchmark: item.benchmark,
+          itemKey: item.itemKey,
+          split: item.split,
+          task: item.task,
+          groupKey: item.group,
+          role: item.role,
+          reference: item.reference,
+          meta: Object.keys(item.meta).length === 0 ? '{}' : JSON.stringify(item.meta),
+        });
+        continue;
+      }
+      const other = known ?? earlier;
+      if (other === undefined || (other.sampleKey === record.sample.key && other.reference === item.reference)) continue;
+      const where = earlier === undefined ? 'the project' : `${shownPath(earlier.input)}, record ${earlier.record}`;
+      const what = other.sampleKey !== record.sample.key
+        ? `names another question or clip (${describeKey(other.sampleKey)}) than this record (${describeKey(record.sample.key)})`
+        : 'has another reference caption';
+      if (isRequired) {
+        problems.push({ file: shownPath(input), record: index, reason: `conflicts with ${where}: there, ${item.benchmark} item "${item.itemKey}" ${what}` });
+        if (problems.length >= MAX_PROBLEMS) return itemsOfFile;
+      } else {
+        if (leftOut === 0) firstLeftOut = `record ${index}, ${item.benchmark} item "${item.itemKey}" as in ${where}`;
+        leftOut++;
+      }
+    }
+    if (leftOut > 0) {
+      notes.push(`${shownPath(input)}: ${leftOut} record(s) imported without their benchmark item, which is already another question's (first: ${firstLeftOut})`);
+    }
+    itemsOfFile.set(input, items);
+  }
+  return itemsOfFile;
+}
+
+/** A sample key for people: "clip: question" (the key's U+001F separator is invisible). */
+function describeKey(key: string): string {
+  const [clip = '', question = ''] = key.split('\u001f');
+  const shown = question.length > 60 ? `${question.slice(0, 60)}…` : question;
+  return `${clip}: "${shown.replaceAll('\n', ' ')}"`;
+}
+
+/** The import report's notes about one file's items (common/formats/benchmarks.ts ItemNotice). */
+function noticesOf(path: string, records: ReadonlyArray<{ record: NormalizedItem }>): string[] {
+  const counts = new Map<ItemNotice, number>();
+  let runPyNo = 0;
+  const unknownSkills = new Set<string>();
+  for (const { record } of records) {
+    if (record.benchmark?.benchmark === 'camerabench-vqa-runpy' && record.benchmark.meta['asks'] === 'no') runPyNo++;
+    if (record.notice === null) continue;
+    counts.set(record.notice, (counts.get(record.notice) ?? 0) + 1);
+    if (record.notice === 'vqa-skill-unknown' && record.benchmark) unknownSkills.add(`${record.benchmark.task ?? ''} → ${record.benchmark.split}`);
+  }
+  const notes: string[] = [];
+  const inverted = counts.get('runpy-label-inverted') ?? 0;
+  if (inverted > 0) {
+    notes.push(
+      `warning: ${path}: ${inverted} of its ${runPyNo} items that ask "Which of the following options is more likely to have the answer 'no'?" ` +
+        'are labelled with the option whose answer is "yes" for their video, as CamReasoner\'s run.py builds them (evaluation notes §0.2: ' +
+        'a model that reasons correctly scores about 0% on them). They are imported as the file labels them; each item\'s letter by the ' +
+        'pair\'s semantics is in its benchmark item (meta.labelByPairSemantics), and the correctly labelled items are camerabench-vqa ' +
+        '(CameraBench\'s pair files, or CamReasoner\'s converted_vqa files)',
+    );
+  }
+  const mismatched = counts.get('vqa-role-mismatch') ?? 0;
+  if (mismatched > 0) {
+    notes.push(`warning: ${path}: ${mismatched} VQA item(s) are not what their place in their pair (problem_id "<task>…<k>", k mod 4) implies; their roles may be wrong`);
+  }
+  const unknown = counts.get('vqa-skill-unknown') ?? 0;
+  if (unknown > 0) {
+    notes.push(
+      `${path}: ${unknown} VQA item(s) of a task CameraBench does not list, in a folder that is not a skill folder; their skill reads as the folder's name or "unknown" (${[...unknownSkills].slice(0, 3).join(', ')})`,
+    );
+  }
+  const images = counts.get('image-row') ?? 0;
+  if (images > 0) {
+    notes.push(`${path}: ${images} row(s) ask about a still image, not a video; the image is their clip (their benchmark item's meta.dataType is "image")`);
+  }
+  return notes;
 }

@@ -3,7 +3,7 @@
 import { constants as bufferConstants, isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import { extname } from 'node:path';
+import { basename, extname } from 'node:path';
 import { InputError } from '../../common/errors';
 import { detectFormat, RECORD_KEYS } from '../../common/formats/detect';
 import { parseJsonRecords, type ParsedJsonFile } from '../../common/formats/jsonText';
@@ -65,7 +65,7 @@ export function readInputFile(path: string, choice: FormatChoice = 'auto'): Inpu
   const parsed = parseJsonRecords(text, path, RECORD_KEYS, { isAscii: buffer.length === text.length, isJsonLines: extname(path).toLowerCase() === '.jsonl' });
   let format: FormatName;
   if (choice === 'auto') {
-    const detection = detectFormat(parsed.layout, parsed.records[0]?.value, parsed.container);
+    const detection = detectFormat(parsed.layout, parsed.records[0]?.value, parsed.container, basename(path));
     if (!detection.ok) throw new InputError([{ file: path, reason: detection.reason }]);
     format = detection.format;
   } else {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveFfmpeg } from '../media/ffmpeg';
-import { buildCamReasonerRequest, camReasonerPrompt, qwenSmartResize } from './camReasonerRequest';
+import { buildCamReasonerRequest, camReasonerPrompt, promptFor, qwenSmartResize } from './camReasonerRequest';
 
 const DATA = join(import.meta.dirname, '../../../shared/data/camreasoner');
 
@@ -46,6 +46,18 @@ describe('camReasonerPrompt', () => {
 
   it('refuses problem types without a transcribed template', () => {
     expect(() => camReasonerPrompt({ problem: 'x', options: [], problemType: 'free-form' })).toThrow(/multiple choice/);
+  });
+});
+
+describe('promptFor', () => {
+  it("asks a multiple-choice question with CamReasoner's prompt and a caption with CameraBench's: the question alone", () => {
+    const question = { problem: 'Does the camera pan left?', options: ['A. No', 'B. Yes'], problemType: 'multiple choice' };
+    expect(promptFor(question)).toBe(camReasonerPrompt(question));
+    expect(promptFor({ problem: 'Does the camera pan left?', options: ['A. No', 'B. Yes'] })).toBe(camReasonerPrompt(question));
+    // caption_generation.py passes the record's question to generate() unchanged (t2v_metrics @ 6ecb74f).
+    const caption = { problem: 'Describe the camera movement in this video.', options: [], problemType: 'free-form' };
+    expect(promptFor(caption)).toBe('Describe the camera movement in this video.');
+    expect(() => promptFor({ problem: 'x', options: [], problemType: 'numerical' })).toThrow(/multiple choice/);
   });
 });
 

@@ -4,7 +4,9 @@
 // first 64 seconds, not a uniform sample), each resized as qwen_vl_utils' fetch_image would with max_pixels 1,048,576. Resizing here,
 // to a size whose sides are multiples of 28, means the server's own resize of the image is the
 // identity, so the model sees the reference's pixels (up to JPEG's loss: the reference hands
-// PNGs to the processor; base64 PNGs of 64 frames would be several times larger).
+// PNGs to the processor; base64 PNGs of 64 frames would be several times larger). A free-form
+// sample (a CameraBench caption) is asked the same way, its text being the question alone
+// (promptFor).
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
@@ -20,7 +22,10 @@ export interface CamReasonerSample {
   problem: string;
   /** "A. No", "B. Yes"…; joined under "Options:" as eval_bench.py does. */
   options: readonly string[];
-  /** Only "multiple choice": the one TYPE_TEMPLATE entry prompts.json transcribes. */
+  /**
+   * "multiple choice" (the default; the one TYPE_TEMPLATE entry prompts.json transcribes), or
+   * "free-form" for a caption (promptFor asks the question as CameraBench's generator does).
+   */
   problemType?: string;
 }
 
@@ -84,6 +89,25 @@ const QWEN_FACTOR = 28;
 const QWEN_MIN_PIXELS = 4 * QWEN_FACTOR * QWEN_FACTOR;
 const QWEN_MAX_RATIO = 200;
 const DEFAULT_MAX_VIDEO_BYTES = 256 * 1024 * 1024;
+
+/**
+ * The text a sample is asked with: CamReasoner's evaluation prompt for a multiple-choice
+ * question; for a free-form one (CameraBench's captions) the question itself, as CameraBench's
+ * caption generator asks it (linzhiqiu/t2v_metrics @ 6ecb74f, camerabench/caption_generation.py
+ * lines 90-95: `score_model.model.generate(images=[video], texts=[question])`, and the Qwen2-VL
+ * and GPT wrappers' `generate` put that text in the one user message unchanged, with no template
+ * around it: t2v_metrics/models/vqascore_models/qwen2vl_model.py lines 516-519,
+ * gpt4v_model.py lines 241-262).
+ */
+export function promptFor(sample: CamReasonerSample): string {
+  const type = sample.problemType ?? 'multiple choice';
+  return type === 'free-form' ? cameraBenchCaptionPrompt(sample) : camReasonerPrompt(sample);
+}
+
+/** CameraBench's caption prompt: the record's question, nothing added. */
+export function cameraBenchCaptionPrompt(sample: Pick<CamReasonerSample, 'problem'>): string {
+  return sample.problem;
+}
 
 /** eval_bench.py's prompt: QUESTION_TEMPLATE with the options, then TYPE_TEMPLATE with no space between. */
 export function camReasonerPrompt(sample: CamReasonerSample): string {
@@ -169,7 +193,8 @@ export async function extractCamReasonerFrames(
   const quality = options.jpegQuality ?? CAMREASONER_DEFAULTS.jpegQuality;
   checkOptions(requestedFps, maxFrames, maxPixels, quality);
   await regularFileSize(path);
-  const probe = options.probe ?? (await requireProbe(path, options.signal));
+  // Size, rotation and duration are all it needs: the quick probe (no packet scan).
+  const probe = options.probe ?? (await requireProbe(path, options.signal, { isQuick: true }));
   // Uniform: the rate that puts maxFrames frames in the clip's duration, so frame k is the one on
   // screen at k × duration / maxFrames (a clip with fewer frames gives each of its own).
   const fps = options.sampling === 'uniform' && probe.durationSeconds > 0 ? maxFrames / probe.durationSeconds : requestedFps;
@@ -201,10 +226,10 @@ export async function extractCamReasonerFrames(
 
 const VIDEO_TYPES: Record<string, string> = { '.mp4': 'video/mp4', '.m4v': 'video/mp4', '.mov': 'video/quicktime', '.webm': 'video/webm', '.mkv': 'video/x-matroska', '.avi': 'video/x-msvideo' };
 
-/** The messages for one sample and the frames they carry. */
+/** The messages for one sample and the frames they carry; the text is {@link promptFor}'s. */
 export async function buildCamReasonerRequest(path: string, sample: CamReasonerSample, options: CamReasonerRequestOptions = {}): Promise<CamReasonerRequest> {
   const mode = options.mode ?? 'frames';
-  const prompt = camReasonerPrompt(sample);
+  const prompt = promptFor(sample);
   const settings = {
     mode,
     sampling: options.sampling ?? ('first' as const),

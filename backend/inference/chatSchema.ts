@@ -61,6 +61,9 @@ export interface ServerError {
 
 /** The error a body or a stream event carries, or null when it is not an error object. */
 export function serverErrorOf(value: unknown): ServerError | null {
+  // Every stream event passes through here: a chunk (no "error" key, no "object": "error") is
+  // answered without building two failed zod parses' issue lists (bench/inferenceRun.ts).
+  if (value === null || typeof value !== 'object' || (!('error' in value) && (value as { object?: unknown }).object !== 'error')) return null;
   const nested = nestedError.safeParse(value);
   if (nested.success) return { message: nested.data.error.message, type: nested.data.error.type ?? null, code: nested.data.error.code ?? null };
   const flat = flatError.safeParse(value);

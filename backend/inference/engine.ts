@@ -3,6 +3,7 @@
 // (./builtinEngine.ts). A run (./runInference.ts) and the Inspect view's live ask
 // (backend/studio/handlers/inference.ts) only ever hold an InferenceEngine.
 import type { InferenceSettings, SentFrameInfo } from '../../common/api/contract';
+import type { ClipProbe } from '../media/probe';
 
 /** One sample to ask about; its clip already confined (backend/media/confine.ts). */
 export interface InferenceQuestion {
@@ -13,6 +14,8 @@ export interface InferenceQuestion {
   problem: string;
   options: readonly string[];
   problemType: string;
+  /** The clip's stored probe, when its file is unchanged since (saves two ffprobe runs a clip). */
+  probe?: ClipProbe;
 }
 
 export interface InferenceHooks {

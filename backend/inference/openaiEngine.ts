@@ -1,4 +1,5 @@
-// The OpenAI-compatible engine: CamReasoner's request for the sample (./camReasonerRequest.ts),
+// The OpenAI-compatible engine: CamReasoner's request for the sample (./camReasonerRequest.ts;
+// its text is promptFor's: CamReasoner's prompt for a question, the bare question for a caption),
 // streamed through ./openaiClient.ts, with the answer token's log-probs turned into P(Yes)
 // (./answerProbability.ts). Every request asks for the top 5 log-probs: vLLM returns them at no
 // measurable cost, and AP needs them.
@@ -32,7 +33,7 @@ export function openOpenAIEngine(settings: InferenceSettings, options: OpenAIEng
     settings,
     async answer(question: InferenceQuestion, hooks: InferenceHooks = {}): Promise<EngineAnswer> {
       // The whole file travels in video-file mode: nothing to extract.
-      const extracted = settings.frames.parts === 'video-file' ? undefined : await memo.get(question.clipPath, () => extractCamReasonerFrames(question.clipPath, frameOptions));
+      const extracted = settings.frames.parts === 'video-file' ? undefined : await memo.get(question.clipPath, () => extractCamReasonerFrames(question.clipPath, { ...frameOptions, ...(question.probe ? { probe: question.probe } : {}) }));
       const request = await buildCamReasonerRequest(
         question.clipPath,
         { problem: question.problem, options: question.options, problemType: question.problemType },

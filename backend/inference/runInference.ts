@@ -19,6 +19,7 @@ import { newestBuiltinCheckpoint, resolveBuiltinCheckpoint } from '../engines/bu
 import { runsFolder } from '../engines/runFolder';
 import type { JobContext } from '../jobs/kinds';
 import { confinedClipFile, isRefusal } from '../media/confine';
+import { parseStoredProbe } from '../media/probe';
 import { ensureClipEvidence } from '../motion/analyze/projectEvidence';
 import { openBuiltinEngine } from './builtinEngine';
 import type { EngineAnswer, InferenceEngine, InferenceQuestion } from './engine';
@@ -53,6 +54,8 @@ export interface FrozenRun {
   samples: number;
   /** Samples the filter matched that have no clip, left out. */
   withoutClip: number;
+  /** Built-in runs: free-form samples (captions) the filter matched, left out: the built-in model cannot caption. */
+  freeFormSkipped: number;
   snapshotHash: string;
   settings: InferenceSettings;
 }
@@ -101,10 +104,16 @@ export function freezeInferenceRun(db: WritableDB, projectPath: string, request:
   const { settings, trainJobId } = resolveSettings(projectPath, request.settings);
   const filter = request.filter ?? DEFAULT_FILTER;
   const matched = options.sampleIds ?? sampleIdsMatching(db, toSampleFilter(filter), { key: 'id', direction: 'asc' }, null);
-  const rows = matched.map((id) => snapshotRowOfSample(db, id)).filter((row): row is SnapshotRow => row !== undefined && row.clip_id !== null);
+  const withClip = matched.map((id) => snapshotRowOfSample(db, id)).filter((row): row is SnapshotRow => row !== undefined && row.clip_id !== null);
+  // The built-in model was trained on O-T-A chains that end in an option letter: asked for a
+  // caption it would write a chain and a letter, not a caption. Its runs leave free-form samples
+  // out, counted, rather than store nonsense as captions (issue 13 item 3).
+  const rows = settings.engine === 'builtin' ? withClip.filter((row) => sampleById(db, row.id)?.problem_type !== 'free-form') : withClip;
+  const freeFormSkipped = withClip.length - rows.length;
   const sampleIds = rows.map((row) => row.id);
   if (sampleIds.length === 0 && options.isInteractive !== true) {
-    throw new UsageError(`no samples to ask: the filter ${JSON.stringify(filter)} matches ${matched.length} sample(s), none with a clip`);
+    const why = freeFormSkipped > 0 ? `none with a clip that the built-in model can answer (${freeFormSkipped} free-form: it cannot caption)` : 'none with a clip';
+    throw new UsageError(`no samples to ask: the filter ${JSON.stringify(filter)} matches ${matched.length} sample(s), ${why}`);
   }
   const snapshotHash = snapshotHashOf(rows);
   const meta: RunMeta = {
@@ -117,7 +126,7 @@ export function freezeInferenceRun(db: WritableDB, projectPath: string, request:
   };
   const model = settings.engine === 'builtin' ? `builtin:${settings.model}` : settings.model;
   const runId = insertInferenceRun(db, { model, meta: JSON.stringify(meta), sampleIds });
-  return { runId, samples: sampleIds.length, withoutClip: matched.length - sampleIds.length, snapshotHash, settings };
+  return { runId, samples: sampleIds.length, withoutClip: matched.length - withClip.length, freeFormSkipped, snapshotHash, settings };
 }
 
 export function openInferenceEngine(db: WritableDB, settings: InferenceSettings, options: OpenAIEngineOptions = {}): Promise<InferenceEngine> {
@@ -133,6 +142,9 @@ export function questionOf(db: ReadableDB, sampleId: number): { question: Infere
   if (!clip) return { error: 'the clip is no longer in the project' };
   const file = confinedClipFile(db, clip);
   if (isRefusal(file)) return { error: `${clip.name}: ${file.reason}` };
+  // The probe stored for this very file (same size and modification time) spares ffprobe.
+  const isUnchanged = clip.file_size === file.size && clip.file_mtime === file.mtime.toISOString();
+  const probe = isUnchanged ? parseStoredProbe(clip.probe) : null;
   return {
     question: {
       sampleId,
@@ -141,18 +153,25 @@ export function questionOf(db: ReadableDB, sampleId: number): { question: Infere
       problem: sample.question,
       options: parseStringArray(sample.options) ?? [],
       problemType: sample.problem_type,
+      ...(probe !== null ? { probe } : {}),
     },
     answer: sample.answer,
   };
 }
 
-/** What is stored for an answer: eval_bench.py's prediction and accuracy, and the rest. */
-export function storedPrediction(sampleId: number, answer: EngineAnswer, reference: string | null): StoredPrediction {
+/**
+ * What is stored for an answer: eval_bench.py's prediction and accuracy, and the rest. A
+ * free-form answer (a caption) has no answer tag and no letter to grade: its prediction is the
+ * whole output, as CameraBench's caption generator keeps it (generated_caption), and its
+ * accuracy null (captions are scored against their reference by common/metrics/captions.ts).
+ */
+export function storedPrediction(sampleId: number, answer: EngineAnswer, reference: string | null, problemType = 'multiple choice'): StoredPrediction {
+  const isFreeForm = problemType === 'free-form';
   return {
     sample_id: sampleId,
     output: answer.output,
-    prediction: predictionOf(answer.output),
-    accuracy: reference === null ? null : multipleChoiceAccuracy(answer.output, reference),
+    prediction: isFreeForm ? answer.output : predictionOf(answer.output),
+    accuracy: reference === null || isFreeForm ? null : multipleChoiceAccuracy(answer.output, reference),
     score: answer.yesProbability,
     error: null,
     frames: JSON.stringify(answer.frames),
@@ -226,7 +245,7 @@ export async function runInferenceJob(params: InferParams, context: JobContext, 
     }
     try {
       const answer = await engine.answer(found.question, { signal });
-      const row = storedPrediction(sampleId, answer, found.answer);
+      const row = storedPrediction(sampleId, answer, found.answer, found.question.problemType);
       answered += 1;
       consecutiveFailures = 0;
       store(row);

@@ -59,7 +59,7 @@ const analyzeParams = object({
 
 const importParams = object({
   paths: array(string().min(1)).min(1).max(64),
-  format: zodEnum(['auto', 'sft', 'rl', 'eval', 'results', 'camerabench', 'camerabench-scores']),
+  format: zodEnum(['auto', 'sft', 'rl', 'eval', 'results', 'camerabench', 'camerabench-scores', 'camerabench-vqa', 'camerabench-caption', 'shotbench', 'refineshot']),
   videosDir: optional(string()),
   split: optional(string()),
   /** What each file is called where people know it (a dropped file's own name), recorded as its source. */
@@ -138,7 +138,9 @@ export const JOB_KINDS = {
           ...(params.sourcePaths !== undefined ? { sourcePaths: params.sourcePaths } : {}),
           onProgress: (done, total) => context.progress(done, total, 'importing records'),
         });
-        context.log(`${report.samplesAdded} samples added, ${report.samplesMerged} merged, ${report.clipsAdded} clips added (${report.clipsMissing} missing)`);
+        context.log(`${report.samplesAdded} samples added, ${report.samplesMerged} merged, ${report.clipsAdded} clips added (${report.clipsMissing} missing)` +
+          (report.benchmarkItems > 0 ? `, ${report.benchmarkItems} benchmark items added` : ''));
+        for (const note of report.notes) context.log(note);
         return report;
       } finally {
         if (params.scratchFolder !== undefined) rmSync(params.scratchFolder, { recursive: true, force: true });

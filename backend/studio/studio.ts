@@ -15,6 +15,7 @@ import { watchExternalWrites } from './externalWrites';
 import { clipsHandlers } from './handlers/clips';
 import { dialogHandlers } from './handlers/dialog';
 import { enginesHandlers } from './handlers/engines';
+import { evaluationHandlers } from './handlers/evaluation';
 import { importsHandlers } from './handlers/imports';
 import { inferenceHandlers, inferenceProgressOf } from './handlers/inference';
 import { jobsHandlers } from './handlers/jobs';
@@ -23,6 +24,7 @@ import { projectHandlers } from './handlers/project';
 import { relinkHandlers } from './handlers/relink';
 import { samplesHandlers } from './handlers/samples';
 import { statsHandlers } from './handlers/stats';
+import { auditHandlers } from './handlers/audit';
 import { createFacetCounter } from './facetCounter';
 import { createLintRefresher } from './lintRefresher';
 import { createClipMediaService, type ClipMediaService, type MediaUrls } from './media';
@@ -156,11 +158,13 @@ export function openStudio(options: StudioOptions): Studio {
     ...samplesHandlers(context),
     ...clipsHandlers(context),
     ...statsHandlers(context),
+    ...auditHandlers(context),
     ...importsHandlers(context),
     ...relinkHandlers(context),
     ...jobsHandlers(context),
     ...enginesHandlers(context),
     ...inferenceHandlers(context),
+    ...evaluationHandlers(context),
     ...dialogHandlers(context),
   };
 

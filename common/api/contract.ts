@@ -245,6 +245,30 @@ export const projectStats = object({
 });
 export type ProjectStats = Infer<typeof projectStats>;
 
+/**
+ * The shortcut audit (common/audit/audit.ts AuditReport, `frustum audit`): per group of samples
+ * (the project, each source file, each benchmark and its splits), each rule that predicts the reference letter without the
+ * video, scored on held-out samples against chance and the majority letter.
+ */
+const auditShortcut = object({
+  id: string(), name: string(), title: string(), accuracy: number(), n: number(), chance: number(), majority: number(),
+  applies: number(), accuracyWhereApplies: nullable(number()),
+  level: zodEnum(['shortcut', 'imbalance', 'subsumed', 'none']), verdict: string(), comparedWith: array(string()),
+  /** The held-out samples it answers correctly; their ids only for a shortcut or an imbalance (a Library `sampleIds` filter). */
+  explained: number(), explainedIds: array(id),
+  examples: array(object({ value: string(), letter: string(), share: number(), samples: number() })),
+  features: array(object({ feature: string(), description: string(), letter: string(), share: number(), baseShare: number(), samples: number() })),
+});
+export const auditReport = object({
+  splitBy: zodEnum(['auto', 'split', 'clip']),
+  samples: number(),
+  groups: array(object({
+    key: string(), label: string(), samples: number(), audited: number(), skipped: countMap, letters: countMap, optionCounts: countMap,
+    holdout: object({ method: zodEnum(['split', 'clip-hash']), description: string(), fitted: number(), evaluated: number(), clipsOnBothSides: number() }),
+    chance: number(), majority: number(), majorityLetter: string(), shortcuts: array(auditShortcut), verdict: string(),
+  })),
+});
+
 export const JOB_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 export const jobState = zodEnum(JOB_STATES);
 export const finalJobState = zodEnum(['succeeded', 'failed', 'cancelled']);
@@ -512,6 +536,89 @@ export const inferenceRequest = object({
 });
 export type InferenceRequest = Infer<typeof inferenceRequest>;
 
+// ---------------------------------------------------------------------------------------------
+// Evaluation (backend/evaluation): a run scored exactly as each benchmark's own code scores it,
+// every number labelled with what it is, beside the published rows it may (or may not) be compared with.
+
+export const BENCHMARKS = ['camerabench-binary', 'camerabench-vqa', 'camerabench-vqa-runpy', 'camerabench-caption', 'shotbench', 'refineshot'] as const;
+export const benchmarkName = zodEnum(BENCHMARKS);
+export type BenchmarkName = Infer<typeof benchmarkName>;
+
+/** The samples behind a number, for "open in Inspect": the run's items of that benchmark (and split). */
+export const evalCellLink = object({ runId: id, benchmark: benchmarkName, split: optional(string()) });
+export type EvalCellLink = Infer<typeof evalCellLink>;
+
+export const evalCell = object({
+  value: number(),
+  /** As the source prints it ("78.4", "0.745"). */
+  display: string(),
+  /** Items behind the value. */
+  n: optional(number().int().nonnegative()),
+  link: optional(evalCellLink),
+});
+
+/** A table in a benchmark's own layout (Table 1, Table 2, ShotBench's 8 dimensions…). */
+export const evalTable = object({
+  /** Stable across runs: side by side merges rows of tables with the same id. */
+  id: string(),
+  title: string(),
+  columns: array(object({ key: string(), label: string() })),
+  rows: array(object({
+    label: string(),
+    /** What the numbers are: metric, averaging and score source ("AP, macro over 15 primitives, score = P(Yes)"). */
+    basis: string(),
+    /** 'run': this run; 'baseline': computed here for it (majority, random); 'published': from a paper or leaderboard, cited in `basis`. */
+    kind: zodEnum(['run', 'baseline', 'published']),
+    runId: nullable(id),
+    cells: array(nullable(evalCell)),
+  })),
+  notes: array(string()),
+});
+export type EvalTable = Infer<typeof evalTable>;
+
+/** Counts of what the model said against what the clip shows, for confusable pairs (pan/truck, tilt/pedestal, zoom/dolly, in/out). */
+export const confusionMatrix = object({
+  id: string(),
+  title: string(),
+  rowLabels: array(string()),
+  columnLabels: array(string()),
+  counts: array(array(number().int().nonnegative())),
+  notes: array(string()),
+});
+export type ConfusionMatrix = Infer<typeof confusionMatrix>;
+
+export const evalReport = object({
+  runId: id,
+  model: string(),
+  benchmark: benchmarkName,
+  /** The benchmark's items in the run, and those with an answer. */
+  items: number().int().nonnegative(),
+  answered: number().int().nonnegative(),
+  /** Where scores came from: P(Yes) at the answer token, the answer letter (1/0), or both across items. */
+  scoreSource: zodEnum(['probabilities', 'answers', 'mixed', 'not-applicable']),
+  tables: array(evalTable),
+  matrices: array(confusionMatrix),
+  notes: array(string()),
+});
+export type EvalReport = Infer<typeof evalReport>;
+
+/** Where a run's numbers come from: dataset snapshot → training job → checkpoint → this run. */
+export const runLineage = object({
+  runId: id,
+  kind: zodEnum(['evaluation', 'scores', 'inference']),
+  model: string(),
+  settings: nullable(inferenceSettings),
+  snapshotHash: nullable(string()),
+  filter: nullable(libraryFilter),
+  /** The training job whose checkpoint answered (built-in runs), with its own snapshot. */
+  trainJob: nullable(object({ jobId: id, engine: trainEngine, objective: trainObjective, runFolder: string(), snapshotHash: nullable(string()), samples: nullable(number().int().nonnegative()) })),
+  checkpoint: nullable(string()),
+  /** The file an imported run came from. */
+  source: nullable(string()),
+  createdAt: string(),
+});
+export type RunLineage = Infer<typeof runLineage>;
+
 export const projectInfo = object({
   path: string(),
   name: string(),
@@ -627,6 +734,7 @@ export const METHODS = {
   'dialog.pickFolder': method(object({ title: optional(text(200)) }), object({ folder: nullable(string()) }), { timeoutMs: 10 * 60_000 }),
 
   'stats.get': method(empty, projectStats, { timeoutMs: 60_000 }),
+  'stats.audit': method(object({ splitBy: optional(zodEnum(['auto', 'split', 'clip'])) }), auditReport, { timeoutMs: 120_000 }),
 
   /** Import dropped files: their names and text (a web page cannot read paths; the desktop app adds them). All or nothing. */
   'import.files': method(
@@ -637,7 +745,7 @@ export const METHODS = {
         path: optional(text(4096).min(1)),
         content: string().max(512 * 1024 * 1024),
       })).min(1).max(64),
-      format: optional(zodEnum(['auto', 'sft', 'rl', 'eval', 'results', 'camerabench', 'camerabench-scores'])),
+      format: optional(zodEnum(['auto', 'sft', 'rl', 'eval', 'results', 'camerabench', 'camerabench-scores', 'camerabench-vqa', 'camerabench-caption', 'shotbench', 'refineshot'])),
     }),
     /** `clipsMissing`: clips the records name that were not found (kept as missing; relink them). */
     object({ jobId: id, samplesAdded: number(), samplesUpdated: number(), clipsAdded: number(), clipsMissing: number() }),
@@ -676,7 +784,11 @@ export const METHODS = {
   'inference.runs': method(object({ limit: optional(number().int().positive().max(1000)) }), object({ runs: array(inferenceRun) }), { timeoutMs: 30_000 }),
   /** A run's samples in its frozen order with their predictions (pending ones too), a page at a time. */
   'inference.rows': method(
-    object({ runId: id, offset: number().int().nonnegative(), limit: number().int().positive().max(5000), onlyWrong: optional(boolean()) }),
+    object({
+      runId: id, offset: number().int().nonnegative(), limit: number().int().positive().max(5000), onlyWrong: optional(boolean()),
+      /** Only the run's items of this benchmark (and split): an Evaluate cell opened in Inspect. */
+      benchmark: optional(benchmarkName), split: optional(string()),
+    }),
     object({ total: number().int().nonnegative(), rows: array(predictionRow) }),
     { timeoutMs: 30_000 },
   ),
@@ -700,6 +812,17 @@ export const METHODS = {
   'inference.cancelAsk': method(object({ streamId: string() }), ok),
   /** "Make this the chain": the run's output becomes the sample's chain, a revision authored by the model. */
   'inference.makeChain': method(object({ runId: id, sampleId: id, parentRevisionId: nullable(id) }), object({ revision, contradictions: array(contradiction) })),
+
+  /** The benchmarks the project's samples are items of, with item counts per split. */
+  'evaluation.benchmarks': method(empty, object({
+    benchmarks: array(object({ benchmark: benchmarkName, items: number().int().nonnegative(), samples: number().int().nonnegative(), splits: array(object({ split: string(), items: number().int().nonnegative() })) })),
+  }), { timeoutMs: 30_000 }),
+  /** A run scored as each benchmark it holds items of (or only `benchmark`), with its lineage. */
+  'evaluation.report': method(
+    object({ runId: id, benchmark: optional(benchmarkName) }),
+    object({ lineage: runLineage, reports: array(evalReport) }),
+    { timeoutMs: 120_000 },
+  ),
 
   /** Jobs of this project, newest first, whoever started them (this studio, another, the CLI). */
   'jobs.list': method(object({ limit: optional(number().int().positive().max(1000)) }), object({ jobs: array(job) })),

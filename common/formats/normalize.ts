@@ -22,7 +22,7 @@ import {
   resultRecord,
   rlRecord,
   sftRecord,
-  type FormatName,
+  type SingleFormatName,
 } from './schemas';
 
 export const BINARY_OPTIONS = ['A. No', 'B. Yes'] as const;
@@ -67,7 +67,7 @@ export function clipFileName(ref: string): string {
   return ref.slice(slash + 1);
 }
 
-function fail(field: string | undefined, reason: string): NormalizeResult {
+export function fail(field: string | undefined, reason: string): { ok: false; field?: string; reason: string } {
   return field === undefined ? { ok: false, reason } : { ok: false, field, reason };
 }
 
@@ -86,7 +86,7 @@ function compiled<T>(schema: ZodType<T>): ZodType<T> {
   return fast as ZodType<T>;
 }
 
-function parseWith<T>(schema: ZodType<T>, value: unknown): { ok: true; data: T } | { ok: false; field?: string; reason: string } {
+export function parseWith<T>(schema: ZodType<T>, value: unknown): { ok: true; data: T } | { ok: false; field?: string; reason: string } {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return { ok: false, reason: `expected an object, found ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}` };
   }
@@ -150,7 +150,8 @@ function answerLetter(answer: string, options: readonly string[]): { letter: str
   return { reason: `answer "${extracted.slice(0, 40)}" is not an option letter${letters.length ? ` (${letters.join(', ')})` : ''}` };
 }
 
-function checkOptions(options: readonly string[]): string | null {
+/** Why a list of options is not a set of lettered options ("A. …"), or null. */
+export function checkOptions(options: readonly string[]): string | null {
   return optionList(options).problem;
 }
 
@@ -168,7 +169,7 @@ function optionsProblem(options: readonly string[], letters: ReadonlyArray<strin
 }
 
 /** Empty or only whitespace once any <video> tokens are taken out: no question a model can be asked. */
-function isBlank(text: string): boolean {
+export function isBlank(text: string): boolean {
   return text.replaceAll('<video>', '').trim() === '';
 }
 
@@ -210,7 +211,8 @@ function normalizeQuestionRecord(
   };
 }
 
-export function normalizeRecord(format: FormatName, value: unknown): NormalizeResult {
+/** One record of a single-question format (common/formats/benchmarks.ts normalizeItems reads every format). */
+export function normalizeRecord(format: SingleFormatName, value: unknown): NormalizeResult {
   switch (format) {
     case 'sft':
       return normalizeSft(value);

@@ -29,7 +29,17 @@ const longText = string().max(LIMITS.chain, `longer than ${LIMITS.chain} charact
 const identifier = union([shortText, int()]);
 const options = array(shortText).max(26, 'more than 26 options');
 
-export const FORMAT_NAMES = ['sft', 'rl', 'eval', 'results', 'camerabench', 'camerabench-scores'] as const;
+/** Formats whose every record is one question about one clip (common/formats/normalize.ts normalizeRecord). */
+export const SINGLE_FORMAT_NAMES = ['sft', 'rl', 'eval', 'results', 'camerabench', 'camerabench-scores'] as const;
+export type SingleFormatName = (typeof SINGLE_FORMAT_NAMES)[number];
+/**
+ * Benchmark question sets (issue 13): a record is one or more benchmark items whose structure
+ * scoring needs (pair, role, skill, category, reference caption) is kept beside the samples
+ * (common/formats/benchmarks.ts, migration 10's benchmark_items).
+ */
+export const BENCHMARK_FORMAT_NAMES = ['camerabench-vqa', 'camerabench-caption', 'shotbench', 'refineshot'] as const;
+export type BenchmarkFormatName = (typeof BENCHMARK_FORMAT_NAMES)[number];
+export const FORMAT_NAMES = [...SINGLE_FORMAT_NAMES, ...BENCHMARK_FORMAT_NAMES] as const;
 export type FormatName = (typeof FORMAT_NAMES)[number];
 
 /** LLaMA-Factory sharegpt record, as `dataset_info.json` maps it (columns messages, videos). */
@@ -103,6 +113,42 @@ export const cameraBenchScore = looseObject({
 export const cameraBenchScoreFile = looseObject({
   metadata: record(string(), unknown()),
   scores: array(unknown()),
+});
+
+/**
+ * CameraBench VQA/retrieval pair (vqa_and_retrieval/<skill>/<task>.jsonl): `pos_text` is Yes for
+ * `pos_video` and No for `neg_video`, `neg_text` the reverse. `pos_question`/`neg_question` repeat
+ * the texts in the official files; `skill` (a sub-skill), `task`, `images` and `texts` are kept, unread.
+ */
+export const vqaPairRecord = looseObject({
+  pos_video: shortText,
+  neg_video: shortText,
+  pos_text: questionText,
+  neg_text: questionText,
+  pos_question: questionText.optional(),
+  neg_question: questionText.optional(),
+});
+
+/** CameraBench caption_data.json: a clip, the caption request, and the reference caption. */
+export const captionRecord = looseObject({
+  video: shortText,
+  question: questionText,
+  answer: questionText,
+});
+
+/**
+ * ShotBench's test.tsv row as JSON (and RefineShot's refined copy): `type` and `path` are
+ * stringified one-element lists (`["video"]`, `['video/x.mp4']`), `options` a JSON object string
+ * keyed by letter (evaluation.md §2.1). An options object that is already parsed is read too.
+ */
+export const shotBenchRecord = looseObject({
+  index: identifier,
+  type: shortText,
+  path: shortText,
+  question: questionText,
+  options: union([questionText, record(string(), unknown())]),
+  answer: shortText,
+  category: shortText,
 });
 
 export type SftRecord = Infer<typeof sftRecord>;

@@ -9,6 +9,7 @@ import * as jobs from './0006-jobs';
 import * as training from './0007-training';
 import * as evidence from './0008-evidence';
 import * as inference from './0009-inference';
+import * as benchmarks from './0010-benchmarks';
 
 export interface Migration {
   version: number;
@@ -26,4 +27,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, ...training },
   { version: 8, ...evidence },
   { version: 9, ...inference },
+  { version: 10, ...benchmarks },
 ];

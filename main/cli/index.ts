@@ -31,7 +31,7 @@ program
   .description('import dataset files into a project (all files in one transaction: all or nothing)')
   .argument('<project>', 'project file')
   .argument('<files...>', 'JSON / JSONL files')
-  .addOption(new Option('--format <format>', 'input format').choices(['auto', 'sft', 'rl', 'eval', 'results', 'camerabench', 'camerabench-scores']).default('auto'))
+  .addOption(new Option('--format <format>', 'input format').choices(['auto', 'sft', 'rl', 'eval', 'results', 'camerabench', 'camerabench-scores', 'camerabench-vqa', 'camerabench-caption', 'shotbench', 'refineshot']).default('auto'))
   .option('--videos <dir>', 'folder holding the clips (looked up by path, then by file name)')
   .option('--split <split>', 'split for new samples (default: train for sft/rl, test otherwise)')
   .addOption(json)
@@ -44,12 +44,19 @@ program
   .command('export')
   .description('write samples in a format LLaMA-Factory, EasyR1 or the evaluators read')
   .argument('<project>', 'project file')
-  .addOption(new Option('--format <format>', 'output format').choices(['sft', 'rl', 'eval', 'results', 'camerabench', 'camerabench-scores']).makeOptionMandatory())
-  .requiredOption('--out <path>', 'output file (a folder for camerabench-scores)')
+  .addOption(
+    new Option('--format <format>', 'output format')
+      .choices(['sft', 'rl', 'eval', 'results', 'camerabench', 'camerabench-scores', 'camerabench-vqa-scores', 'camerabench-caption-results', 'vlmevalkit'])
+      .makeOptionMandatory(),
+  )
+  .requiredOption('--out <path>', 'output file (a folder for camerabench-scores, camerabench-vqa-scores, camerabench-caption-results and vlmevalkit)')
   .option('--split <split>', 'only samples in this split')
   .addOption(new Option('--status <status>', 'only samples with this review status').choices(['draft', 'reviewed', 'accepted', 'rejected']))
-  .option('--run <id>', 'results, camerabench-scores: the run to export (default: newest)')
-  .option('--name <name>', 'sft: dataset name in dataset_info.json (default: output file name)')
+  .option('--run <id>', 'results and the score, caption and VLMEvalKit files: the run to export (default: newest)')
+  .option('--name <name>', 'sft: dataset name in dataset_info.json (default: output file name); vlmevalkit: the dataset in the file names (default: the benchmark\'s, e.g. ShotBench)')
+  .option('--benchmark <benchmark>', 'vlmevalkit: only this benchmark (default: every multiple-choice benchmark the run answered)')
+  .option('--per-task', 'camerabench-vqa-scores: one score file per task instead of per skill')
+  .option('--video-dir <folder>', 'camerabench-caption-results: caption_generation.py\'s --video_dir, joined to each video (default data/videos)')
   .addOption(json)
   .action(async (project: string, options) => (await import('./commands/export')).run(project, options));
 
@@ -61,10 +68,18 @@ program
   .action(async (project: string, options) => (await import('./commands/stats')).run(project, options));
 
 program
+  .command('audit')
+  .description('shortcut audit: can the reference answer be predicted without the video (the letter, the question\'s wording, the option order, the clip name, a text-only classifier), scored on held-out samples against chance and the majority letter, per source')
+  .argument('<project>', 'project file')
+  .addOption(new Option('--split-by <how>', "held-out samples: auto (train → test where a group has both splits, else folds by clip), split, or clip (folds drawn by a hash of the clip's name)").choices(['auto', 'split', 'clip']).default('auto'))
+  .addOption(json)
+  .action(async (project: string, options) => (await import('./commands/audit')).run(project, options));
+
+program
   .command('validate')
   .description('check dataset files and lint their O-T-A chains without importing; a project\'s current chains are linted and checked against its stored analyzer readings (exit 3 when errors are found)')
   .argument('<files...>', 'JSON / JSONL files, or project files')
-  .addOption(new Option('--format <format>', 'input format').choices(['auto', 'sft', 'rl', 'eval', 'results', 'camerabench', 'camerabench-scores']).default('auto'))
+  .addOption(new Option('--format <format>', 'input format').choices(['auto', 'sft', 'rl', 'eval', 'results', 'camerabench', 'camerabench-scores', 'camerabench-vqa', 'camerabench-caption', 'shotbench', 'refineshot']).default('auto'))
   .option('--limit <n>', 'print at most this many issues', '50')
   .addOption(json)
   .action(async (files: string[], options) => (await import('./commands/validate')).run(files, options));
@@ -75,6 +90,18 @@ program
   .argument('<files...>', 'evaluation results JSON or CameraBench score files')
   .addOption(json)
   .action(async (files: string[], options) => (await import('./commands/score')).run(files, options));
+
+program
+  .command('eval')
+  .description("score a run as each benchmark it holds items of, the way the benchmark's own code scores it: CameraBench binary (accuracy, AP, ROC AUC, Table 1, confusable pairs), VQA (Acc, Q-Acc macro; accuracy micro; Table 2), captions, ShotBench and RefineShot; beside baselines and published rows, with the run's lineage")
+  .argument('<project>', 'project file')
+  .option('--run <id>', 'the run to score (default: the newest)')
+  .addOption(new Option('--benchmark <name>', 'only this benchmark').choices(['camerabench-binary', 'camerabench-vqa', 'camerabench-vqa-runpy', 'camerabench-caption', 'shotbench', 'refineshot']))
+  .option('--judge-endpoint <url>', "an OpenAI-compatible server for the LLM judge (captions' gen_match, ShotBench's unmatched answers, RefineShot's consistency check); without one, gen_match is not computed and the consistency check is rule-based")
+  .option('--judge-model <name>', 'the judge model served there (the scripts use gpt-4o; RefineShot Qwen3-4B)')
+  .option('--judge-api-key-env <name>', 'the NAME of the environment variable holding the judge\'s API key (never stored)')
+  .addOption(json)
+  .action(async (project: string, options) => (await import('./commands/eval')).run(project, options));
 
 program
   .command('reward')

@@ -8,6 +8,7 @@ import { StatsView } from '../stats/StatsView';
 import { TrainView } from '../train/TrainView';
 import { ClientContext, errorMessage, RefreshContext, ToastContext, type Toast, type ToastAction, type ToastKind } from './api';
 import { InspectView } from '../inspect/InspectView';
+import { EvaluateView } from '../evaluate/EvaluateView';
 import { ImportDrop } from './ImportDrop';
 import { JobsMenu } from './JobsMenu';
 import { DEFAULT_SORT, formatRoute, parseRoute, tabRoute, TABS, type ReviewMemory, type Route, type Tab } from './route';
@@ -16,7 +17,7 @@ import { isTextTarget, SHORTCUTS } from './shortcuts';
 import { applyTheme, initialTheme, type Theme } from './theme';
 import type { ProjectInfo } from '../../common/api/contract';
 
-const TAB_LABELS: Record<Tab, string> = { library: 'Library', review: 'Review', train: 'Train', inspect: 'Inspect', stats: 'Stats' };
+const TAB_LABELS: Record<Tab, string> = { library: 'Library', review: 'Review', train: 'Train', inspect: 'Inspect', evaluate: 'Evaluate', stats: 'Stats' };
 
 export function App({ client }: { client: StudioClient }) {
   const [route, setRouteState] = useState<Route>(() => parseRoute(location.hash));
@@ -162,6 +163,8 @@ export function App({ client }: { client: StudioClient }) {
         return <TrainView route={route} setRoute={setRoute} />;
       case 'inspect':
         return <InspectView route={route} setRoute={setRoute} />;
+      case 'evaluate':
+        return <EvaluateView route={route} setRoute={setRoute} />;
     }
   }, [route, setRoute, isHelpOpen]);
 

@@ -21,10 +21,20 @@ export interface MetricPaint {
   paintedAt: number;
 }
 
+/** An Inspect ask's first output on screen (renderer/inspect/SampleInspector.tsx). */
+export interface StreamPaint {
+  streamId: string;
+  /** The backend's clock when it had the first delta (its 'inference.stream' event's `at`). */
+  firstDeltaAt: number;
+  /** Wall-clock ms (performance.timeOrigin + now) when the text was in the DOM, in the animation frame that paints it: the benchmark compares it with when the server wrote its first token. */
+  paintedAt: number;
+}
+
 export interface BenchHooks {
   framePaints: PaintTiming[];
   libraryPaints: PaintTiming[];
   metricPaints: MetricPaint[];
+  streamPaints: StreamPaint[];
   /** The open clip: its media URLs and how many decoded frames the cache holds. */
   player?: { media: ClipMedia; cachedFrames: () => number };
 }
@@ -36,7 +46,7 @@ declare global {
 }
 
 export function installBenchHooks(): void {
-  if (new URLSearchParams(location.search).get('bench') === '1') window.__frustumBench = { framePaints: [], libraryPaints: [], metricPaints: [] };
+  if (new URLSearchParams(location.search).get('bench') === '1') window.__frustumBench = { framePaints: [], libraryPaints: [], metricPaints: [], streamPaints: [] };
 }
 
 export function benchHooks(): BenchHooks | undefined {

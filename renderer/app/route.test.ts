@@ -11,8 +11,24 @@ describe('route', () => {
     expect(parseRoute(formatRoute(inspect))).toEqual(inspect);
   });
 
-  it('lists the tabs in the order of DESIGN.md\'s tab bar (Alt+1…5 follow it)', () => {
-    expect(TABS).toEqual(['library', 'review', 'train', 'inspect', 'stats']);
+  it('lists the tabs in the order of DESIGN.md\'s tab bar (Alt+1…6 follow it)', () => {
+    expect(TABS).toEqual(['library', 'review', 'train', 'inspect', 'evaluate', 'stats']);
+  });
+
+  it('carries an Evaluate cell\'s run, benchmark and split to Inspect, and Evaluate\'s choice of runs', () => {
+    const cell: Route = { ...DEFAULT_ROUTE, tab: 'inspect', inspect: { runId: 7, benchmark: 'shotbench', split: 'camera movement' } };
+    expect(parseRoute(formatRoute(cell))).toEqual(cell);
+    const runOnly: Route = { ...DEFAULT_ROUTE, tab: 'inspect', inspect: { runId: 7 } };
+    expect(parseRoute(formatRoute(runOnly))).toEqual(runOnly);
+    const compared: Route = { ...DEFAULT_ROUTE, tab: 'evaluate', evaluate: { runIds: [4, 2], benchmark: 'camerabench-binary' } };
+    expect(parseRoute(formatRoute(compared))).toEqual(compared);
+    // No runs chosen yet: nothing in the hash.
+    expect(formatRoute({ ...DEFAULT_ROUTE, tab: 'evaluate', evaluate: { runIds: [] } })).toBe('#/evaluate');
+    // A benchmark the contract does not know, or a run id that is not one, is dropped whole.
+    expect(parseRoute(`#/inspect?inspect=${encodeURIComponent('{"runId":7,"benchmark":"mmlu"}')}`).inspect).toBeUndefined();
+    expect(parseRoute(`#/evaluate?evaluate=${encodeURIComponent('{"runIds":[0]}')}`).evaluate).toBeUndefined();
+    // Kept across tabs like the filter: Review and back finds Inspect as the cell left it.
+    expect(tabRoute(cell, 'review', { lastReviewed: 3, libraryCursor: null })).toMatchObject({ inspect: cell.inspect });
   });
 
   it('falls back on anything malformed', () => {

@@ -15,7 +15,7 @@ export const SHORTCUTS: ShortcutGroup[] = [
   {
     title: 'Everywhere',
     shortcuts: [
-      { keys: 'Alt+1 / Alt+2 / Alt+3 / Alt+4 / Alt+5', action: 'Library / Review / Train / Inspect / Stats' },
+      { keys: 'Alt+1 / Alt+2 / Alt+3 / Alt+4 / Alt+5 / Alt+6', action: 'Library / Review / Train / Inspect / Evaluate / Stats' },
       { keys: '?', action: 'this help (Esc closes)' },
       { keys: 'Alt+T', action: 'dark / light theme' },
     ],
@@ -84,6 +84,13 @@ export const SHORTCUTS: ShortcutGroup[] = [
       { keys: 'J / K', action: 'next / previous sample of the run (↑ / ↓ in the list)' },
       { keys: 'W', action: 'only the samples answered wrong or failed' },
       { keys: 'click a claim / point at a frame', action: 'light the frames and time it speaks of / the claims about it' },
+    ],
+  },
+  {
+    title: 'Evaluate',
+    shortcuts: [
+      { keys: 'click a run / tick a run', action: 'read that run alone / set it beside the others (deltas against the first)' },
+      { keys: 'click a run\'s number', action: 'its items in Inspect (× on the chip there drops the filter)' },
     ],
   },
 ];

@@ -4,9 +4,11 @@
 // with the O-T-A sections coloured, claims linked to frames and time, the analyzer's
 // contradictions flagged as hallucinations, the reference chain, another run's answer as a word
 // diff, "Make this the chain", and Ask now, streamed live. Keys: app/shortcuts.ts, "Inspect".
+// An Evaluate cell opens a run here with its sample list kept to that benchmark's items (and
+// split): the route's `inspect`, a removable chip over the list.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useCall, useClient, useNotify, useQuery } from '../app/api';
-import type { Route } from '../app/route';
+import type { InspectFocus, Route } from '../app/route';
 import { isTextTarget } from '../app/shortcuts';
 import { InferenceRunsList } from './InferenceRunsList';
 import { DEFAULT_INFERENCE_FORM, toInferenceSettings, type InferenceForm } from './inferenceForm';
@@ -17,19 +19,28 @@ import { SampleInspector } from './SampleInspector';
 /** A run's answers land many a second: its rows and the runs' counts are read again at most this often. */
 const PROGRESS_REFRESH_MS = 700;
 
-/** What the view showed last, kept while the studio is open: a look at Review and back finds it again. */
-const remembered: { runId: number | null; sampleId: number | null; onlyWrong: boolean; form: InferenceForm } = {
-  runId: null, sampleId: null, onlyWrong: false, form: DEFAULT_INFERENCE_FORM,
+/**
+ * What the view showed last, kept while the studio is open: a look at Review and back finds it
+ * again. `focusKey`: the route's focus last applied, so that coming back to the same one keeps the
+ * sample shown, while a new one (another Evaluate cell) starts at its first item.
+ */
+const remembered: { runId: number | null; sampleId: number | null; onlyWrong: boolean; form: InferenceForm; focusKey: string | null } = {
+  runId: null, sampleId: null, onlyWrong: false, form: DEFAULT_INFERENCE_FORM, focusKey: null,
 };
 
-export function InspectView({ route, setRoute }: { route: Route; setRoute: (route: Route) => void }) {
+const focusKeyOf = (focus: InspectFocus | undefined): string | null => (focus ? JSON.stringify(focus) : null);
+
+export function InspectView({ route, setRoute }: { route: Route; setRoute: (route: Route, options?: { replace?: boolean }) => void }) {
   const client = useClient();
   const call = useCall();
   const notify = useNotify();
   const runsQuery = useQuery('inference.runs', { limit: 200 });
   const runs = useMemo(() => runsQuery.data?.runs ?? [], [runsQuery.data]);
-  const [runId, setRunId] = useState<number | null>(remembered.runId);
-  const [sampleId, setSampleId] = useState<number | null>(remembered.sampleId);
+  const focus = route.inspect;
+  const focusKey = focusKeyOf(focus);
+  const isNewFocus = focusKey !== null && focusKey !== remembered.focusKey;
+  const [runId, setRunId] = useState<number | null>(isNewFocus && focus ? focus.runId : remembered.runId);
+  const [sampleId, setSampleId] = useState<number | null>(isNewFocus ? null : remembered.sampleId);
   const [onlyWrong, setOnlyWrong] = useState(remembered.onlyWrong);
   const [form, setForm] = useState<InferenceForm>(remembered.form);
   const [isFormOpen, setFormOpen] = useState(false);
@@ -39,6 +50,32 @@ export function InspectView({ route, setRoute }: { route: Route; setRoute: (rout
   useEffect(() => {
     Object.assign(remembered, { runId, sampleId, onlyWrong, form });
   }, [runId, sampleId, onlyWrong, form]);
+
+  // A new focus (an Evaluate cell, Back or Forward): its run, from its first item.
+  const focusRunId = focus?.runId ?? null;
+  useEffect(() => {
+    if (focusKey === remembered.focusKey) return;
+    remembered.focusKey = focusKey;
+    if (focusRunId === null) return;
+    setRunId(focusRunId);
+    setSampleId(null);
+    setFormOpen(false);
+  }, [focusKey, focusRunId]);
+  // Another run chosen here keeps the benchmark filter, and the route follows.
+  const routeRef = useRef(route);
+  routeRef.current = route;
+  const followFocus = useCallback((id: number) => {
+    const current = routeRef.current;
+    if (!current.inspect || current.inspect.runId === id) return;
+    const inspect = { ...current.inspect, runId: id };
+    remembered.focusKey = focusKeyOf(inspect);
+    setRoute({ ...current, inspect }, { replace: true });
+  }, [setRoute]);
+  const clearFocus = useCallback(() => {
+    const { inspect: _dropped, ...rest } = routeRef.current;
+    remembered.focusKey = null;
+    setRoute(rest);
+  }, [setRoute]);
 
   // On the first answer: the run shown last, else the newest, else the form.
   const hasChosen = useRef(false);
@@ -85,13 +122,16 @@ export function InspectView({ route, setRoute }: { route: Route; setRoute: (rout
   const selectRun = useCallback((id: number) => {
     setRunId(id);
     setFormOpen(false);
-  }, []);
+    followFocus(id);
+  }, [followFocus]);
   const started = useCallback((id: number) => {
     reloadRuns();
     setRunId(id);
     setSampleId(null);
     setFormOpen(false);
-  }, [reloadRuns]);
+    // A new run asks about the Library's filter, not a benchmark's items: all of its samples.
+    if (routeRef.current.inspect) clearFocus();
+  }, [reloadRuns, clearFocus]);
   const resume = useCallback(async (id: number) => {
     const resumed = await call('inference.resume', { runId: id });
     if (!resumed) return;
@@ -142,8 +182,10 @@ export function InspectView({ route, setRoute }: { route: Route; setRoute: (rout
         <>
           <PredictionList
             ref={listRef}
-            key={run.id}
+            key={`${run.id}|${focus?.benchmark ?? ''}|${focus?.split ?? ''}`}
             run={run}
+            focus={focus?.benchmark ? { benchmark: focus.benchmark, ...(focus.split !== undefined ? { split: focus.split } : {}) } : null}
+            onClearFocus={clearFocus}
             epoch={rowsEpoch}
             onlyWrong={onlyWrong}
             onOnlyWrong={setOnlyWrong}

@@ -2,12 +2,14 @@
 // rowPages), each with the model's answer against the reference, P(Yes) and its hallucination
 // count; pending ones (a run still going, or stopped) marked as such. "Only wrong" asks the
 // backend for the wrong and failed ones. A bumped `epoch` (the run stored more answers)
-// refetches the pages on screen in place, so rows fill in while the run goes.
+// refetches the pages on screen in place, so rows fill in while the run goes. An Evaluate cell's
+// focus keeps the list to one benchmark's items (and split), shown as a chip with × to drop it.
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { forwardRef, useCallback, useEffect, useImperativeHandle, useRef, useState } from 'react';
-import type { InferenceRun, PredictionRow } from '../../common/api/contract';
+import type { BenchmarkName, InferenceRun, PredictionRow } from '../../common/api/contract';
 import { errorMessage, useClient, useNotify, useRefreshEpoch } from '../app/api';
 import { emptyPages, missingPages, PAGE_SIZE, rowAt, withPage, type RowPages } from '../library/rowPages';
+import { focusLabel } from '../evaluate/evalTables';
 import { formatProbability } from './runLabels';
 
 const ROW_HEIGHT = 44;
@@ -27,12 +29,15 @@ function verdict(row: PredictionRow): { mark: string; className: string; title: 
 
 export const PredictionList = forwardRef<PredictionListHandle, {
   run: InferenceRun;
+  /** Only the run's items of this benchmark (and split); null for all of its samples. */
+  focus: { benchmark: BenchmarkName; split?: string } | null;
+  onClearFocus: () => void;
   epoch: number;
   onlyWrong: boolean;
   onOnlyWrong: (onlyWrong: boolean) => void;
   selectedId: number | null;
   onSelect: (sampleId: number) => void;
-}>(function PredictionList({ run, epoch, onlyWrong, onOnlyWrong, selectedId, onSelect }, ref) {
+}>(function PredictionList({ run, focus, onClearFocus, epoch, onlyWrong, onOnlyWrong, selectedId, onSelect }, ref) {
   const client = useClient();
   const notify = useNotify();
   const refreshEpoch = useRefreshEpoch();
@@ -44,7 +49,10 @@ export const PredictionList = forwardRef<PredictionListHandle, {
 
   const fetchPage = useCallback((generation: number, page: number) => {
     setPages((state) => (state.generation === generation ? { ...state, loading: new Set(state.loading).add(page) } : state));
-    client.call('inference.rows', { runId: run.id, offset: page * PAGE_SIZE, limit: PAGE_SIZE, ...(onlyWrong ? { onlyWrong } : {}) }).then(
+    client.call('inference.rows', {
+      runId: run.id, offset: page * PAGE_SIZE, limit: PAGE_SIZE, ...(onlyWrong ? { onlyWrong } : {}),
+      ...(focus ? { benchmark: focus.benchmark, ...(focus.split !== undefined ? { split: focus.split } : {}) } : {}),
+    }).then(
       (result) => setPages((state) => (state.generation === generation ? withPage(state, page, result.rows, result.total) : state)),
       (error: unknown) => {
         setPages((state) => {
@@ -56,7 +64,7 @@ export const PredictionList = forwardRef<PredictionListHandle, {
         notify('error', `inference.rows: ${errorMessage(error)}`);
       },
     );
-  }, [client, run.id, onlyWrong, notify]);
+  }, [client, run.id, onlyWrong, notify, focus?.benchmark, focus?.split]);
 
   // "Only wrong" is a new list; new answers (epoch) or a refresh refetch the pages held, rows kept on screen meanwhile.
   const lastOnlyWrong = useRef<boolean | null>(null);
@@ -120,6 +128,14 @@ export const PredictionList = forwardRef<PredictionListHandle, {
           only wrong
         </label>
       </header>
+      {focus && (
+        <div className="inspect-focus">
+          <span className="chip" data-testid="inspect-focus-chip" title="Only the run's items of this benchmark (an Evaluate cell)">
+            <span className="chip-text">{focusLabel(focus)}</span>
+            <button className="chip-remove" onClick={onClearFocus} aria-label="Show every sample of the run" title="Show every sample of the run" data-testid="inspect-focus-remove">×</button>
+          </span>
+        </div>
+      )}
       <div
         className="inspect-rows-body"
         ref={scrollRef}
@@ -165,7 +181,7 @@ export const PredictionList = forwardRef<PredictionListHandle, {
             );
           })}
         </div>
-        {pages.total === 0 && <div className="empty">{onlyWrong ? 'No wrong or failed answers.' : 'This run has no samples.'}</div>}
+        {pages.total === 0 && <div className="empty">{onlyWrong ? 'No wrong or failed answers.' : focus ? `This run has no items of ${focusLabel(focus)}.` : 'This run has no samples.'}</div>}
       </div>
     </section>
   );

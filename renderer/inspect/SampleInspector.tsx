@@ -4,12 +4,13 @@
 // frames and to the clip's timeline (common/ota/claims.ts), the analyzer's contradictions
 // flagged as hallucinations, the reference chain beside it, another run's answer as a word diff,
 // "Make this the chain", and Ask now: the same question asked live, streamed token by token.
-import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { ApiError, type Contradiction, type InferenceRun, type InferenceSettings, type Prediction, type SampleDetail, type SentFrameInfo } from '../../common/api/contract';
 import { letterOfOption } from '../../common/camerabench/primitives';
 import { claimsOfFrame, observationClaims, type Claim } from '../../common/ota/claims';
 import { parseChain, type ParsedChain } from '../../common/ota/parse';
 import { errorMessage, useClient, useNotify, useQuery } from '../app/api';
+import { benchHooks } from '../app/bench';
 import { optionLetter } from '../review/chainFields';
 import { FramePlayer } from '../review/FramePlayer';
 import { createPlayer, type Player } from '../review/player';
@@ -91,6 +92,7 @@ export function SampleInspector({ run, runs, sampleId, epoch, formSettings, onAn
     return () => created.dispose();
   }, [client]);
   const live = useAskState(ask);
+  useFirstPaintTiming(live);
 
   // The answer arrived: it is stored now (in this run, or the form's "asked in Inspect" run).
   useEffect(() => {
@@ -395,4 +397,22 @@ function RunDiff({ shown, runs, predictions }: { shown: Shown; runs: readonly In
       )}
     </section>
   );
+}
+
+/**
+ * `?bench=1`: when an ask's first output is in the DOM. A layout effect runs after React commits
+ * and before the browser paints that frame, so the time is the frame that shows the first token
+ * (bench/inspectFirstToken.mjs compares it with when the server wrote that token).
+ */
+function useFirstPaintTiming(live: AskState | null): void {
+  const recorded = useRef<string | null>(null);
+  const streamId = live?.streamId ?? null;
+  const hasText = (live?.spans.text.length ?? 0) > 0;
+  const firstDeltaAt = live?.firstDeltaAt ?? null;
+  useLayoutEffect(() => {
+    const hooks = benchHooks();
+    if (!hooks || streamId === null || !hasText || firstDeltaAt === null || recorded.current === streamId) return;
+    recorded.current = streamId;
+    hooks.streamPaints.push({ streamId, firstDeltaAt, paintedAt: performance.timeOrigin + performance.now() });
+  }, [streamId, hasText, firstDeltaAt]);
 }

@@ -2,9 +2,11 @@
 // warnings. Every number opens the Library filtered to the samples behind it. Every percentage
 // is a share of the project's samples: a sample may come from several sources and carry several
 // lint codes, so shares of the bars' sum would be shares of memberships and issues instead.
+// Below the warnings, the shortcut audit (./AuditPanel.tsx), run when asked.
 import type { LibraryFilter, ProjectStats } from '../../common/api/contract';
 import { PRIMITIVES } from '../../common/camerabench/primitives';
 import { useQuery } from '../app/api';
+import { AuditPanel } from './AuditPanel';
 import { shortPathLabels } from '../app/pathLabels';
 import { DEFAULT_SORT, type Route } from '../app/route';
 
@@ -48,6 +50,7 @@ export function StatsView({ route, setRoute }: { route: Route; setRoute: SetRout
           </ul>
         </section>
       )}
+      <AuditPanel onOpen={open} />
       <div className="stat-grid">
         <BarChart title="Status" bars={bars(data.byStatus, (key) => ({ status: [key as 'draft'] }), ['draft', 'reviewed', 'accepted', 'rejected'])} samples={data.samples} onOpen={open} />
         <BarChart title="Answer letter" bars={bars(data.byAnswer, (key) => ({ answer: [key] }), [...'ABCDEFGHIJ'])} samples={data.samples} onOpen={open} />

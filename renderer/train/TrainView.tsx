@@ -22,6 +22,11 @@ const RUNS_REFRESH_MS = 3000;
 /** The run shown and the runs compared, kept while the studio is open: a look at Review and back finds them again. */
 const remembered: { selectedId: number | null; compareOrder: number[] } = { selectedId: null, compareOrder: [] };
 
+/** Shows this training job the next time Train opens (an Evaluate lineage's "open in Train"). */
+export function rememberTrainRun(jobId: number): void {
+  remembered.selectedId = jobId;
+}
+
 function loadSettings(): ChartSettings {
   try {
     const stored = JSON.parse(localStorage.getItem(SETTINGS_KEY) ?? '{}') as Partial<ChartSettings>;

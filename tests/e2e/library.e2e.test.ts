@@ -128,7 +128,7 @@ describe('the Library, Stats and dropped files in Chromium', () => {
   });
 
   it('shows every active filter as a chip, the chain length from Stats too, and × drops it', async () => {
-    await page.keyboard.press('Alt+5');
+    await page.keyboard.press('Alt+6');
     const buckets = page.locator('.chart', { hasText: 'Chain length' }).locator('.bar-row');
     await buckets.first().waitFor();
     const counts = (await buckets.locator('.bar-count').allTextContents()).map(Number);
@@ -266,7 +266,7 @@ describe('the Library, Stats and dropped files in Chromium', () => {
   });
 
   it('gives every percentage as a share of the samples, and tells sources apart by their shortest names', async () => {
-    await page.keyboard.press('Alt+5');
+    await page.keyboard.press('Alt+6');
     await page.getByTestId('stats').waitFor();
     // 30 samples have two lint issues each: the card counts samples, not issues.
     const lintCard = page.locator('.card', { hasText: 'with lint issues' });

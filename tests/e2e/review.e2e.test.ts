@@ -200,7 +200,7 @@ describe('Review in Chromium', () => {
     await page.keyboard.press('Alt+2');
     await expect.poll(shownSampleId).toBe('9');
     // Stats opens the Library with a new filter; the tab still returns to sample 9.
-    await page.keyboard.press('Alt+5');
+    await page.keyboard.press('Alt+6');
     await page.getByTestId('stats').waitFor();
     await page.locator('.chart', { hasText: 'Status' }).getByRole('button', { name: /draft/ }).click();
     await page.getByTestId('library-total').waitFor();

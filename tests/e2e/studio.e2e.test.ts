@@ -288,13 +288,13 @@ describe('the studio in Chromium', () => {
   });
 
   it('shows statistics whose numbers open the Library', async () => {
-    await page.keyboard.press('Alt+5');
+    await page.keyboard.press('Alt+6');
     await page.getByTestId('stats').waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'stats.png') });
     await page.locator('.chart', { hasText: 'Status' }).getByRole('button', { name: /accepted/ }).click();
     await expect.poll(() => page.getByTestId('library-total').textContent()).toBe('4 samples');
     // A chain-length bucket opens the samples in it.
-    await page.keyboard.press('Alt+5');
+    await page.keyboard.press('Alt+6');
     const buckets = page.locator('.chart', { hasText: 'Chain length' }).locator('.bar-row');
     await buckets.first().waitFor();
     const counts = (await buckets.locator('.bar-count').allTextContents()).map(Number);

@@ -67,6 +67,8 @@ export interface FakeRecordedRequest {
   body: FakeChatBody | null;
   /** Every raw SSE event this request was sent, `data: …\n\n` included, in order. */
   events: string[];
+  /** When each event began to be written (ms since the epoch, sub-millisecond: performance.timeOrigin + now). */
+  eventTimes: number[];
   /** The client closed the connection before the response finished. */
   isClosedEarly: boolean;
   /** Resolves when the response has finished or the connection closed. */
@@ -245,6 +247,7 @@ export async function startFakeOpenAIServer(options: FakeOpenAIServerOptions = {
   async function write(response: ServerResponse, record: FakeRecordedRequest, event: string): Promise<void> {
     if (record.isClosedEarly) return;
     record.events.push(event);
+    record.eventTimes.push(performance.timeOrigin + performance.now());
     const bytes = Buffer.from(event, 'utf8');
     const step = options.writeBytes ?? bytes.length;
     for (let offset = 0; offset < bytes.length; offset += step) {
@@ -295,6 +298,7 @@ export async function startFakeOpenAIServer(options: FakeOpenAIServerOptions = {
       headers: request.headers,
       body: null,
       events: [],
+      eventTimes: [],
       isClosedEarly: false,
       settled: new Promise<void>((resolve) => (markSettled = resolve)),
     };

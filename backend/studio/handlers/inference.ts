@@ -14,6 +14,7 @@ import {
 } from '../../../db/inference';
 import { getRun, listRuns } from '../../../db/runs';
 import { sampleById } from '../../../db/samples';
+import { rowsFilterOf } from '../../evaluation/report';
 import { contradictionsOf, readingForChecks } from '../../facts/lintCache';
 import {
   failedPrediction, freezeInferenceRun, inferenceRunMeta, openInferenceEngine, questionOf, storedPrediction,
@@ -128,7 +129,7 @@ export function inferenceHandlers(context: StudioContext): Handlers<InferenceMet
           onDelta: (text) => emit('inference.stream', { type: 'delta', ...base, text, at: clock() }),
           onReset: (reason) => emit('inference.stream', { type: 'reset', ...base, reason, at: clock() }),
         });
-        savePredictions(db, runId, [storedPrediction(sampleId, answer, found.answer)]);
+        savePredictions(db, runId, [storedPrediction(sampleId, answer, found.answer, found.question.problemType)]);
       } finally {
         await engine.close();
       }
@@ -158,7 +159,11 @@ export function inferenceHandlers(context: StudioContext): Handlers<InferenceMet
 
     'inference.rows': (request) => {
       requireRun(request.runId);
-      const page = runSampleRows(db, request.runId, { offset: request.offset, limit: request.limit, onlyWrong: request.onlyWrong === true });
+      // An Evaluate cell opened here: the run's items of that benchmark (and split), as the report scored them.
+      const benchmark = request.benchmark === undefined ? undefined : rowsFilterOf(db, request.runId, request.benchmark, request.split);
+      const page = runSampleRows(db, request.runId, {
+        offset: request.offset, limit: request.limit, onlyWrong: request.onlyWrong === true, ...(benchmark !== undefined ? { benchmark } : {}),
+      });
       const readings = new Map<number, ReturnType<typeof readingForChecks>>();
       const readingOf = (clipId: number | null) => {
         if (clipId === null) return null;

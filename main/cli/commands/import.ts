@@ -38,8 +38,10 @@ export async function run(project: string, files: string[], options: Options): P
         ['clips added', report.clipsAdded],
         ['clips missing on disk', report.clipsMissing],
         ['predictions', report.predictions],
+        ['benchmark items added', report.benchmarkItems],
       ]),
     );
+    lines.push(...report.notes);
     if (report.clipsMissing > 0) lines.push(`clips not found are kept as missing; point them at a folder later with: frustum relink ${project} <dir>`);
     printLines(lines);
   } finally {

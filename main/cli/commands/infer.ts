@@ -92,7 +92,11 @@ export async function run(project: string, options: InferCommandOptions): Promis
       const filter = filterOf(options);
       const request: InferenceRequest = { settings: settingsOf(options), concurrency: concurrency ?? 8, ...(filter !== undefined ? { filter } : {}) };
       const frozen = freezeInferenceRun(db, project, request);
-      const left = frozen.withoutClip > 0 ? ` (${frozen.withoutClip} without a clip left out)` : '';
+      const leftOut = [
+        ...(frozen.withoutClip > 0 ? [`${frozen.withoutClip} without a clip`] : []),
+        ...(frozen.freeFormSkipped > 0 ? [`${frozen.freeFormSkipped} free-form (the built-in model cannot caption)`] : []),
+      ];
+      const left = leftOut.length > 0 ? ` (${leftOut.join(', ')} left out)` : '';
       say([`run ${frozen.runId}: ${frozen.samples} samples${left}, snapshot ${frozen.snapshotHash.slice(0, 12)}, ${frozen.settings.engine === 'builtin' ? `built-in ${frozen.settings.model}` : `${frozen.settings.model} at ${frozen.settings.endpoint ?? ''}`}`]);
       params = { runId: frozen.runId };
     }

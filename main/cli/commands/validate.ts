@@ -2,12 +2,14 @@
 // linted without importing. A project file among them (told by its SQLite header, whatever its
 // name) has its current chains linted and checked against its clips' stored analyzer readings
 // (common/motion/chainCheck.ts): a contradiction is an error, like a broken record.
+import { resolve } from 'node:path';
 import { isPrimitive, primitiveFromQuestion } from '../../../common/camerabench/primitives';
 import { damagedProjectError, InputError, ProjectError, type InputProblem } from '../../../common/errors';
 import { parseStringArray } from '../../../common/formats/jsonText';
-import { normalizeRecord, type NormalizedRecord } from '../../../common/formats/normalize';
+import { normalizeItems, type NormalizedItem } from '../../../common/formats/benchmarks';
 import { lengthNorms } from '../../../common/metrics/percentiles';
 import { lintChain, type LintIssue } from '../../../common/ota/lint';
+import { fileNaming } from '../../../backend/formats/importFiles';
 import { readInputFile, type FormatChoice } from '../../../backend/formats/readInput';
 import { checkStoredChains } from '../../../db/analysis';
 import { hasSqliteHeader, openProject } from '../../../db/connection';
@@ -114,22 +116,27 @@ export async function run(files: string[], options: Options): Promise<void> {
       throw error;
     }
     summaries.push({ file, format: input.format, records: input.records.length });
-    const normalized: Array<{ index: number; line: number; record: NormalizedRecord }> = [];
-    const keys = new Map<string, number>();
+    const normalized: Array<{ index: number; line: number; record: NormalizedItem }> = [];
+    const keys = new Map<string, { index: number; item: string | null }>();
+    const naming = fileNaming(resolve(file));
     input.records.forEach((entry, index) => {
-      const result = normalizeRecord(input.format, entry.value);
+      const result = normalizeItems(input.format, entry.value, { ...naming, recordIndex: index });
       if (!result.ok) {
         const where = result.field ? `field "${result.field}": ` : '';
         findings.push({ file, record: index, line: entry.line, code: 'invalid-record', severity: 'error', message: where + result.reason });
         return;
       }
-      const earlier = keys.get(result.record.sample.key);
-      if (earlier !== undefined) {
-        findings.push({ file, record: index, line: entry.line, code: 'duplicate', severity: 'error', message: `same clip and question as record ${earlier}` });
-      } else keys.set(result.record.sample.key, index);
-      normalized.push({ index, line: entry.line, record: result.record });
+      for (const record of result.items) {
+        // As the import: one question may be several benchmark items, but not the same item twice.
+        const item = record.benchmark === null ? null : `${record.benchmark.benchmark}\u001f${record.benchmark.itemKey}`;
+        const earlier = keys.get(record.sample.key);
+        if (earlier !== undefined && (earlier.item === null || item === null || earlier.item === item)) {
+          findings.push({ file, record: index, line: entry.line, code: 'duplicate', severity: 'error', message: `same clip and question as record ${earlier.index}` });
+        } else if (earlier === undefined) keys.set(record.sample.key, { index, item });
+        normalized.push({ index, line: entry.line, record });
+      }
     });
-    const texts = (record: NormalizedRecord) => [record.sample.chain, record.prediction?.output ?? null].filter((t): t is string => t !== null);
+    const texts = (record: NormalizedItem) => [record.sample.chain, record.prediction?.output ?? null].filter((t): t is string => t !== null);
     const norms = lengthNorms(normalized.flatMap(({ record }) => texts(record).map((text) => text.length)));
     for (const [position, { index, line, record }] of normalized.entries()) {
       if (position % 500 === 0) progress.update(position, normalized.length);
