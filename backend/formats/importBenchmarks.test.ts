@@ -183,6 +183,19 @@ describe.runIf(hasShared)('importing CameraBench VQA', () => {
   });
 });
 
+describe.runIf(hasShared)('CamReasoner\'s 138 reasoning examples (eval_camerabench.json)', () => {
+  it('import whole: run.py\'s wording with shuffled options and numeric ids, each question told by its options', () => {
+    const { db } = newProject();
+    const report = importFiles(db, [join(SHARED, 'camreasoner', 'eval_camerabench_OTA_outputs_138.json')]);
+    expect(report.samplesAdded).toBe(138);
+    // Their ids are not run.py's, so they are no items of the pairs: samples, as before.
+    expect(count(db, 'SELECT count(*) AS n FROM benchmark_items')).toBe(0);
+    const answers = db.prepare('SELECT answer, count(*) AS n FROM samples GROUP BY answer ORDER BY answer').all();
+    expect(answers).toEqual([{ answer: 'A', n: 53 }, { answer: 'B', n: 85 }]);
+    db.close();
+  });
+});
+
 describe.runIf(hasShared)('importing CameraBench captions', () => {
   it('caption_data.json: free-form samples, no answer letter, the reference on each item', () => {
     const { db } = newProject();

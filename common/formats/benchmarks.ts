@@ -103,7 +103,7 @@ export function normalizeItems(format: FormatName, value: unknown, context: Reco
 
 function single(
   result: ReturnType<typeof normalizeRecord>,
-  membership: (record: NormalizedRecord) => { benchmark: BenchmarkItemDraft; notice?: ItemNotice | null; key?: string } | null,
+  membership: (record: NormalizedRecord) => { benchmark: BenchmarkItemDraft | null; notice?: ItemNotice | null; key?: string } | null,
 ): NormalizeItemsResult {
   if (!result.ok) return result;
   const found = membership(result.record);
@@ -147,7 +147,7 @@ const RUNPY_ID = /^(.+)-(\d+)$/;
  * two problems and "<task>-<k>" ids; CameraBench's binary options from a "camerabench" source.
  * A record that fits none is a sample and nothing more, as before.
  */
-function evalMembership(sample: SampleDraft, value: unknown, context: RecordContext): { benchmark: BenchmarkItemDraft; notice?: ItemNotice | null; key?: string } | null {
+function evalMembership(sample: SampleDraft, value: unknown, context: RecordContext): { benchmark: BenchmarkItemDraft | null; notice?: ItemNotice | null; key?: string } | null {
   const record = value as Record<string, unknown>;
   const problemId = sample.problemId;
   if (problemId !== null && sample.question.startsWith(CONVERTED_VQA_PREFIX) && sameStrings(sample.options, CONVERTED_VQA_OPTIONS)) {
@@ -174,6 +174,11 @@ function evalMembership(sample: SampleDraft, value: unknown, context: RecordCont
       // pair on one video asks it, over different options. The options are part of its identity.
       return { benchmark: found.benchmark, notice, key: sampleKey(sample.clipRef, questionWithOptions(sample.question, sample.options)) };
     }
+  }
+  // run.py's wording under other ids (CamReasoner's eval_camerabench.json: shuffled options,
+  // numeric ids): not an item of the pairs we know, but still no question without its options.
+  if (sample.question === RUNPY_PROBLEM_YES || sample.question === RUNPY_PROBLEM_NO) {
+    return { benchmark: null, key: sampleKey(sample.clipRef, questionWithOptions(sample.question, sample.options)) };
   }
   const isFromCameraBench = record['data_source'] === 'camerabench' || record['dataset'] === 'camerabench';
   if (isFromCameraBench && sameStrings(sample.options, BINARY_OPTIONS)) return binaryItem(sample);

@@ -4,6 +4,7 @@
 // whose responses all scored alike has zero advantage everywhere and teaches the policy nothing.
 import type { Contradiction, RolloutGroup } from '../../common/api/contract';
 import { parseChain, type ChainTagName } from '../../common/ota/parse';
+import { outputPieces } from '../inspect/outputPieces';
 
 export type RolloutResponse = RolloutGroup['responses'][number];
 
@@ -17,36 +18,11 @@ export interface TextPiece {
   contradiction: Contradiction | null;
 }
 
-/** The response text as consecutive pieces with one highlighting each; offsets are UTF-16 like the contract's. */
+/** The response text as consecutive pieces with one highlighting each; offsets are UTF-16 like the contract's (cut as Inspect cuts an output). */
 export function responsePieces(text: string, contradictions: readonly Contradiction[]): TextPiece[] {
-  const parsed = parseChain(text);
-  const clamp = (offset: number) => Math.min(Math.max(0, offset), text.length);
-  const marks = contradictions
-    .map((contradiction) => ({ contradiction, start: clamp(contradiction.start), end: clamp(contradiction.end) }))
-    .filter((mark) => mark.end > mark.start);
-  const cuts = new Set<number>([0, text.length]);
-  for (const tag of parsed.tags) cuts.add(tag.start).add(tag.end);
-  for (const section of parsed.sections) cuts.add(section.start).add(section.end);
-  for (const mark of marks) cuts.add(mark.start).add(mark.end);
-  const sorted = [...cuts].sort((left, right) => left - right);
-  const pieces: TextPiece[] = [];
-  for (let index = 0; index + 1 < sorted.length; index++) {
-    const start = sorted[index] as number;
-    const end = sorted[index + 1] as number;
-    if (end <= start) continue;
-    let section: ChainTagName | null = null;
-    let sectionStart = -1;
-    for (const candidate of parsed.sections) {
-      if (candidate.start <= start && end <= candidate.end && candidate.start > sectionStart) {
-        section = candidate.name;
-        sectionStart = candidate.start;
-      }
-    }
-    const isTag = parsed.tags.some((tag) => tag.start <= start && end <= tag.end);
-    const contradiction = marks.find((mark) => mark.start <= start && end <= mark.end)?.contradiction ?? null;
-    pieces.push({ start, end, section, isTag, contradiction });
-  }
-  return pieces;
+  return outputPieces(parseChain(text), contradictions, []).map(({ start, end, section, isTag, contradiction }) => ({
+    start, end, section, isTag, contradiction: contradiction === null ? null : (contradictions[contradiction] as Contradiction),
+  }));
 }
 
 /** Responses best first (highest advantage; ties by overall reward), each with its index as the engine listed it. */
