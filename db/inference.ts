@@ -209,13 +209,14 @@ export interface SnapshotRow {
   /** The clip file's sha256; null without a clip or before it was probed. */
   content_hash: string | null;
   clip_id: number | null;
+  problem_type: string;
 }
 
 /** What a run's snapshot hash covers, per sample (undefined: no such sample). */
 export function snapshotRowOfSample(db: ReadableDB, sampleId: number): SnapshotRow | undefined {
   return statement<[number], SnapshotRow>(
     db,
-    'SELECT s.id, s.question, s.options, s.answer, c.content_hash, s.clip_id FROM samples s LEFT JOIN clips c ON c.id = s.clip_id WHERE s.id = ?',
+    'SELECT s.id, s.question, s.options, s.answer, c.content_hash, s.clip_id, s.problem_type FROM samples s LEFT JOIN clips c ON c.id = s.clip_id WHERE s.id = ?',
   ).get(sampleId);
 }
 

@@ -108,7 +108,7 @@ export function freezeInferenceRun(db: WritableDB, projectPath: string, request:
   // The built-in model was trained on O-T-A chains that end in an option letter: asked for a
   // caption it would write a chain and a letter, not a caption. Its runs leave free-form samples
   // out, counted, rather than store nonsense as captions (issue 13 item 3).
-  const rows = settings.engine === 'builtin' ? withClip.filter((row) => sampleById(db, row.id)?.problem_type !== 'free-form') : withClip;
+  const rows = settings.engine === 'builtin' ? withClip.filter((row) => row.problem_type !== 'free-form') : withClip;
   const freeFormSkipped = withClip.length - rows.length;
   const sampleIds = rows.map((row) => row.id);
   if (sampleIds.length === 0 && options.isInteractive !== true) {
