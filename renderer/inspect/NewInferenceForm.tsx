@@ -5,6 +5,7 @@
 // (Ctrl/⌘+Enter) freezes them and queues the run as a job. The form's state outlives it: Ask
 // now can use these settings on one sample without starting a run.
 import { useMemo, useRef, useState } from 'react';
+import { EngineChoice } from '../app/EngineChoice';
 import type { LibraryFilter } from '../../common/api/contract';
 import { errorMessage, useClient, useQuery } from '../app/api';
 import { cleanFilter, DEFAULT_SORT } from '../app/route';
@@ -97,16 +98,7 @@ export function NewInferenceForm({ form, onForm, filter, onStarted, onCancel }: 
           <span className="spacer" />
           <button type="button" className="link" onClick={onCancel}>close</button>
         </header>
-        <fieldset className="engine-choice">
-          <legend>Engine</legend>
-          {ENGINES.map(({ engine, label, hint }) => (
-            <label key={engine} className={form.engine === engine ? 'engine on' : 'engine'} title={hint}>
-              <input type="radio" name="inference-engine" value={engine} checked={form.engine === engine} onChange={() => update({ engine })} />
-              {label}
-            </label>
-          ))}
-          <p className="engine-hint muted">{ENGINES.find((item) => item.engine === form.engine)?.hint}</p>
-        </fieldset>
+        <EngineChoice engines={ENGINES} value={form.engine} name="inference-engine" onChange={(engine) => update({ engine })} />
         {form.engine === 'openai' ? (
           <>
             {field('endpoint', 'Endpoint', { placeholder: 'http://127.0.0.1:8000/v1', title: 'The server: http://host:8000, …/v1 or the full …/chat/completions' })}

@@ -6,6 +6,7 @@
 // hash and the notes on the defaults chosen. Start (Ctrl/⌘+Enter) launches it. A bad request's
 // message shows where it applies, with the override rows it names marked.
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { EngineChoice } from '../app/EngineChoice';
 import type { Job, TrainPlan, TrainRun } from '../../common/api/contract';
 import { REVIEW_STATUSES } from '../../common/api/contract';
 import { errorMessage, useClient, useQuery } from '../app/api';
@@ -141,16 +142,7 @@ export function NewRunForm({ gpuCount, runs, onStarted, onCancel }: { gpuCount: 
           <span className="spacer" />
           <button type="button" className="link" onClick={onCancel}>close</button>
         </header>
-        <fieldset className="engine-choice">
-          <legend>Engine</legend>
-          {ENGINES.map(({ engine, label, hint }) => (
-            <label key={engine} className={form.engine === engine ? 'engine on' : 'engine'} title={hint}>
-              <input type="radio" name="engine" value={engine} checked={form.engine === engine} onChange={() => update({ engine })} />
-              {label}
-            </label>
-          ))}
-          <p className="engine-hint muted" data-testid="engine-hint">{ENGINES.find((item) => item.engine === form.engine)?.hint}</p>
-        </fieldset>
+        <EngineChoice engines={ENGINES} value={form.engine} name="engine" onChange={(engine) => update({ engine })} />
         {fields.hasObjectiveChoice && (
           <fieldset className="engine-choice objective-choice" data-testid="objective-choice">
             <legend>Objective</legend>
