@@ -59,7 +59,7 @@ export function HistoryPanel({ sampleId, headId, currentText, revisionCount, onR
     revisions.reload();
   }
   return (
-    <section className="panel history" data-testid="history-panel">
+    <section className="panel history" data-testid="history-panel" aria-busy={revisions.isLoading || revisions.dataKey !== JSON.stringify({ id: sampleId })}>
       <h3>History ({list.length})</h3>
       <ol className="revisions">
         {list.map((revision) => (

@@ -38,7 +38,9 @@ function shownSampleId(): Promise<string | null> {
   return page.locator('.review').getAttribute('data-sample-id');
 }
 
-function revisionCount(): Promise<number> {
+/** The revisions the history panel lists, once it has loaded them (it fetches after the sample shows). */
+async function revisionCount(): Promise<number> {
+  await page.locator('[data-testid="history-panel"][aria-busy="false"]').waitFor();
   return page.getByTestId('history-panel').locator('.revision').count();
 }
 
