@@ -68,6 +68,9 @@ export const PredictionList = forwardRef<PredictionListHandle, {
 
   // "Only wrong" is a new list; new answers (epoch) or a refresh refetch the pages held, rows kept on screen meanwhile.
   const lastOnlyWrong = useRef<boolean | null>(null);
+  // Which list the pages hold: until the effect below starts the new one, the render after the
+  // toggle still has the old list's total, which must not be shown as the new list's.
+  const [pagesOnlyWrong, setPagesOnlyWrong] = useState<boolean | null>(null);
   useEffect(() => {
     const generation = ++generationRef.current;
     const previous = pagesRef.current;
@@ -75,6 +78,7 @@ export const PredictionList = forwardRef<PredictionListHandle, {
     lastOnlyWrong.current = onlyWrong;
     if (!isSameList) {
       setPages(emptyPages(generation));
+      setPagesOnlyWrong(onlyWrong);
       scrollRef.current?.scrollTo({ top: 0 });
       fetchPage(generation, 0);
       return;
@@ -121,7 +125,7 @@ export const PredictionList = forwardRef<PredictionListHandle, {
     <section className="inspect-rows" data-testid="inspect-rows">
       <header className="inspect-rows-head">
         <h3>Samples</h3>
-        <span className="muted" data-testid="inspect-rows-total">{pages.total === null ? '…' : `${total.toLocaleString()}${onlyWrong ? ' wrong or failed' : ''}`}</span>
+        <span className="muted" data-testid="inspect-rows-total">{pages.total === null || pagesOnlyWrong !== onlyWrong ? '…' : `${total.toLocaleString()}${onlyWrong ? ' wrong or failed' : ''}`}</span>
         <span className="spacer" />
         <label className="check" title="Only the samples answered wrong or failed (W)">
           <input type="checkbox" checked={onlyWrong} onChange={(event) => onOnlyWrong(event.target.checked)} data-testid="only-wrong" />
@@ -181,7 +185,7 @@ export const PredictionList = forwardRef<PredictionListHandle, {
             );
           })}
         </div>
-        {pages.total === 0 && <div className="empty">{onlyWrong ? 'No wrong or failed answers.' : focus ? `This run has no items of ${focusLabel(focus)}.` : 'This run has no samples.'}</div>}
+        {pages.total === 0 && pagesOnlyWrong === onlyWrong && <div className="empty">{onlyWrong ? 'No wrong or failed answers.' : focus ? `This run has no items of ${focusLabel(focus)}.` : 'This run has no samples.'}</div>}
       </div>
     </section>
   );
