@@ -307,12 +307,16 @@ export function ruleBasedConsistency(prediction: string, choices: ShotBenchChoic
   const thinkAnswer = thinkConclusion(prediction, choices).letter;
   const tag = ANSWER_TAG.exec(prediction);
   const inferred = tag ? canInfer(pyStripText(tag[1] ?? ''), choices, options).letter : null;
-  const answerSection = inferred === 'Z' ? null : inferred;
+  return consistencyOf(thinkAnswer, inferred === 'Z' ? null : inferred, 'rule');
+}
+
+/** RefineShot's verdict: inconsistent only when both letters are known and differ. */
+function consistencyOf(thinkAnswer: string | null, answerSection: string | null, via: ConsistencyCheck['via']): ConsistencyCheck {
   return {
     think_answer: thinkAnswer,
     answer_section: answerSection,
     is_consistent: !(thinkAnswer !== null && answerSection !== null && thinkAnswer !== answerSection),
-    via: 'rule',
+    via,
   };
 }
 
@@ -371,14 +375,7 @@ export function parseRefineShotConsistencyReply(reply: string | null): Consisten
     const value = pattern.exec(content)?.[1]?.toUpperCase();
     return value === undefined || value === 'NONE' ? null : value;
   };
-  const thinkAnswer = read(THINK_ANSWER);
-  const answerSection = read(ANSWER_SECTION);
-  return {
-    think_answer: thinkAnswer,
-    answer_section: answerSection,
-    is_consistent: !(thinkAnswer !== null && answerSection !== null && thinkAnswer !== answerSection),
-    via: 'judge',
-  };
+  return consistencyOf(read(THINK_ANSWER), read(ANSWER_SECTION), 'judge');
 }
 
 /**

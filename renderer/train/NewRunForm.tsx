@@ -5,8 +5,9 @@
 // after typing rests): each file in a tab, the command, the sample count, the dataset snapshot's
 // hash and the notes on the defaults chosen. Start (Ctrl/⌘+Enter) launches it. A bad request's
 // message shows where it applies, with the override rows it names marked.
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { EngineChoice } from '../app/EngineChoice';
+import { RunFormShell } from '../app/RunFormShell';
 import type { Job, TrainPlan, TrainRun } from '../../common/api/contract';
 import { REVIEW_STATUSES } from '../../common/api/contract';
 import { errorMessage, useClient, useQuery } from '../app/api';
@@ -114,8 +115,6 @@ export function NewRunForm({ gpuCount, runs, onStarted, onCancel }: { gpuCount: 
       setStarting(false);
     }
   };
-  const startRef = useRef(start);
-  startRef.current = start;
 
   const files = plan?.files ?? [];
   const file = files.find((item) => item.path === filePath) ?? files.find((item) => /\.ya?ml$/.test(item.path) && !item.path.includes('data/')) ?? files[0];
@@ -123,212 +122,202 @@ export function NewRunForm({ gpuCount, runs, onStarted, onCancel }: { gpuCount: 
   const statusCounts = facets.data?.status ?? {};
 
   return (
-    <div
+    <RunFormShell
       className="train-new"
-      data-testid="train-form"
-      onKeyDown={(event) => {
-        if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
-          event.preventDefault();
-          void startRef.current();
-        }
-      }}
-    >
-      <form className="panel train-form" onSubmit={(event) => {
-        event.preventDefault();
-        void start();
-      }}>
-        <header className="form-head">
-          <h3>New training run</h3>
-          <span className="spacer" />
-          <button type="button" className="link" onClick={onCancel}>close</button>
-        </header>
-        <EngineChoice engines={ENGINES} value={form.engine} name="engine" onChange={(engine) => update({ engine })} />
-        {fields.hasObjectiveChoice && (
-          <fieldset className="engine-choice objective-choice" data-testid="objective-choice">
-            <legend>Objective</legend>
-            {OBJECTIVES.map((choice) => (
-              <label key={choice.objective} className={objective === choice.objective ? 'engine on' : 'engine'} title={choice.hint}>
-                <input type="radio" name="objective" value={choice.objective} checked={objective === choice.objective} onChange={() => update({ objective: choice.objective })} />
-                {choice.label}
-              </label>
-            ))}
-          </fieldset>
-        )}
-        {fields.model === 'model' && (
-          <label className="form-row">
-            <span>Model</span>
-            <input list="train-models" value={form.model} placeholder={`${MODELS[0]} (default)`} onChange={(event) => update({ model: event.target.value })} aria-label="Model" spellCheck={false} />
-            <datalist id="train-models">{MODELS.map((model) => <option key={model} value={model} />)}</datalist>
-          </label>
-        )}
-        {fields.model === 'checkpoint' && (
-          <label className="form-row">
-            <span>Start from</span>
-            <input list="train-checkpoints" value={form.checkpoint} placeholder={CHECKPOINT_PLACEHOLDER} title={CHECKPOINT_PLACEHOLDER} onChange={(event) => update({ checkpoint: event.target.value })} aria-label="SFT checkpoint" spellCheck={false} />
-            <datalist id="train-checkpoints">{checkpoints.map((folder) => <option key={folder} value={folder} />)}</datalist>
-          </label>
-        )}
-        {fields.hasGpus && (
-          <div className="form-grid">
-            <label className="form-row">
-              <span>GPUs per machine</span>
-              <input inputMode="numeric" value={form.gpus} placeholder={gpuCount > 0 ? `all (${gpuCount})` : '1'} onChange={(event) => update({ gpus: event.target.value })} aria-label="GPUs" />
-            </label>
-            {fields.hasCluster && (
-              <label className="form-row">
-                <span>Nodes</span>
-                <input inputMode="numeric" value={form.nodes} placeholder="1" onChange={(event) => update({ nodes: event.target.value })} aria-label="Nodes" />
-              </label>
+      formClassName="panel train-form"
+      testId="train-form"
+      title="New training run"
+      onStart={start}
+      onCancel={onCancel}
+      aside={(
+        <section className={isPreviewing ? 'panel train-preview stale' : 'panel train-preview'} data-testid="train-preview" aria-busy={isPreviewing}>
+          <header className="preview-head">
+            <h3>Preview</h3>
+            {plan && (
+              <span className="preview-facts" data-testid="train-preview-facts">
+                <strong>{plan.samples.toLocaleString()}</strong> samples · snapshot <code title={plan.snapshotHash}>{shortHash(plan.snapshotHash)}</code> · {plan.model}
+              </span>
             )}
-          </div>
-        )}
-        {fields.hasCluster && (
-          <label className="form-row">
-            <span>Ray cluster</span>
-            <input value={form.rayAddress} placeholder="none: run here (or http://HEAD:8265 to submit to a cluster)" onChange={(event) => update({ rayAddress: event.target.value })} aria-label="Ray address" spellCheck={false} />
-          </label>
-        )}
-        <fieldset className="sample-choice">
-          <legend>Samples <span className="muted">(none chosen: the {objective === 'grpo' ? 'RL records' : 'SFT chains'} of split “train”)</span></legend>
-          <div className="choice-row">
-            <span className="choice-label">split</span>
-            {splits.length === 0 && <span className="muted">–</span>}
-            {splits.map(([split, count]) => (
-              <label key={split} className="check">
-                <input type="checkbox" checked={form.splits.includes(split)} onChange={(event) => update({ splits: event.target.checked ? [...form.splits, split] : form.splits.filter((item) => item !== split) })} />
-                {split} <span className="muted">{count.toLocaleString()}</span>
-              </label>
-            ))}
-          </div>
-          <div className="choice-row">
-            <span className="choice-label">status</span>
-            {REVIEW_STATUSES.map((status) => (
-              <label key={status} className="check">
-                <input type="checkbox" checked={form.statuses.includes(status)} onChange={(event) => update({ statuses: event.target.checked ? [...form.statuses, status] : form.statuses.filter((item) => item !== status) })} />
-                {status} <span className="muted">{(statusCounts[status] ?? 0).toLocaleString()}</span>
-              </label>
-            ))}
-          </div>
-          {(views.data?.views.length ?? 0) > 0 && (
-            <div className="choice-row">
-              <span className="choice-label">view</span>
-              <select
-                value={viewName}
-                aria-label="Library saved view"
-                onChange={(event) => {
-                  setViewName(event.target.value);
-                  update({ viewFilter: views.data?.views.find((view) => view.name === event.target.value)?.filter ?? null });
-                }}
-              >
-                <option value="">no saved view</option>
-                {views.data?.views.map((view) => <option key={view.name} value={view.name}>{view.name}</option>)}
-              </select>
-            </div>
+            <span className="spacer" />
+            {isPreviewing && <span className="muted">updating…</span>}
+          </header>
+          {!plan && !planError && <div className="muted">Working out the files…</div>}
+          {plan && (
+            <>
+              {plan.notes.length > 0 && (
+                <ul className="preview-notes" data-testid="train-preview-notes">{plan.notes.map((note) => <li key={note}>{note}</li>)}</ul>
+              )}
+              <div className="preview-command" title={plan.command}><span className="field-label">runs</span><code>{commandLine(plan.command)}</code></div>
+              <div className="file-tabs" role="tablist" aria-label="Files the run writes">
+                {files.map((item) => (
+                  <button
+                    key={item.path}
+                    type="button"
+                    role="tab"
+                    aria-selected={item === file}
+                    className={item === file ? 'file-tab active' : 'file-tab'}
+                    onClick={() => setFilePath(item.path)}
+                    title={item.path}
+                  >
+                    {item.path.split('/').pop()}
+                  </button>
+                ))}
+              </div>
+              {file && <pre className="code-view" data-testid="train-preview-file" data-path={file.path} tabIndex={0} role="tabpanel">{file.text}</pre>}
+            </>
           )}
-        </fieldset>
-        <fieldset className="overrides">
-          <legend>
-            Overrides <span className="muted" data-testid="override-hint">key=value, {OVERRIDE_HINTS[form.engine].legend}</span>
-          </legend>
-          {form.rows.map((row, index) => (
-            <div key={index} className={badRows.has(index) ? 'override-row bad-row' : 'override-row'} data-testid="override-row">
-              <input
-                value={row.key}
-                placeholder="key"
-                aria-label={`Override ${index + 1} key`}
-                spellCheck={false}
-                onChange={(event) => setRow(index, { key: event.target.value })}
-                onPaste={(event) => {
-                  const text = event.clipboardData.getData('text');
-                  if (!text.includes('\n') && !text.includes('=')) return;
-                  event.preventDefault();
-                  const pasted = parseOverrideLines(text);
-                  update({ rows: [...form.rows.slice(0, index), ...pasted, ...form.rows.slice(index + 1)] });
-                }}
-              />
-              <span className="muted">=</span>
-              <input
-                value={row.value}
-                placeholder="value"
-                aria-label={`Override ${index + 1} value`}
-                spellCheck={false}
-                onChange={(event) => setRow(index, { value: event.target.value })}
-                onKeyDown={(event) => {
-                  if (event.key === 'Enter' && !event.ctrlKey && !event.metaKey && index === form.rows.length - 1) {
-                    event.preventDefault();
-                    addRow();
-                  }
-                }}
-              />
-              <button type="button" className="icon" onClick={() => removeRow(index)} aria-label={`Remove override ${index + 1}`} title="Remove">×</button>
-            </div>
+        </section>
+      )}
+    >
+      <EngineChoice engines={ENGINES} value={form.engine} name="engine" onChange={(engine) => update({ engine })} />
+      {fields.hasObjectiveChoice && (
+        <fieldset className="engine-choice objective-choice" data-testid="objective-choice">
+          <legend>Objective</legend>
+          {OBJECTIVES.map((choice) => (
+            <label key={choice.objective} className={objective === choice.objective ? 'engine on' : 'engine'} title={choice.hint}>
+              <input type="radio" name="objective" value={choice.objective} checked={objective === choice.objective} onChange={() => update({ objective: choice.objective })} />
+              {choice.label}
+            </label>
           ))}
-          <div className="row-buttons">
-            <button type="button" onClick={addRow}>+ override</button>
-            <button type="button" onClick={() => setPasting((open) => !open)}>{isPasting ? 'done pasting' : 'paste lines'}</button>
+        </fieldset>
+      )}
+      {fields.model === 'model' && (
+        <label className="form-row">
+          <span>Model</span>
+          <input list="train-models" value={form.model} placeholder={`${MODELS[0]} (default)`} onChange={(event) => update({ model: event.target.value })} aria-label="Model" spellCheck={false} />
+          <datalist id="train-models">{MODELS.map((model) => <option key={model} value={model} />)}</datalist>
+        </label>
+      )}
+      {fields.model === 'checkpoint' && (
+        <label className="form-row">
+          <span>Start from</span>
+          <input list="train-checkpoints" value={form.checkpoint} placeholder={CHECKPOINT_PLACEHOLDER} title={CHECKPOINT_PLACEHOLDER} onChange={(event) => update({ checkpoint: event.target.value })} aria-label="SFT checkpoint" spellCheck={false} />
+          <datalist id="train-checkpoints">{checkpoints.map((folder) => <option key={folder} value={folder} />)}</datalist>
+        </label>
+      )}
+      {fields.hasGpus && (
+        <div className="form-grid">
+          <label className="form-row">
+            <span>GPUs per machine</span>
+            <input inputMode="numeric" value={form.gpus} placeholder={gpuCount > 0 ? `all (${gpuCount})` : '1'} onChange={(event) => update({ gpus: event.target.value })} aria-label="GPUs" />
+          </label>
+          {fields.hasCluster && (
+            <label className="form-row">
+              <span>Nodes</span>
+              <input inputMode="numeric" value={form.nodes} placeholder="1" onChange={(event) => update({ nodes: event.target.value })} aria-label="Nodes" />
+            </label>
+          )}
+        </div>
+      )}
+      {fields.hasCluster && (
+        <label className="form-row">
+          <span>Ray cluster</span>
+          <input value={form.rayAddress} placeholder="none: run here (or http://HEAD:8265 to submit to a cluster)" onChange={(event) => update({ rayAddress: event.target.value })} aria-label="Ray address" spellCheck={false} />
+        </label>
+      )}
+      <fieldset className="sample-choice">
+        <legend>Samples <span className="muted">(none chosen: the {objective === 'grpo' ? 'RL records' : 'SFT chains'} of split “train”)</span></legend>
+        <div className="choice-row">
+          <span className="choice-label">split</span>
+          {splits.length === 0 && <span className="muted">–</span>}
+          {splits.map(([split, count]) => (
+            <label key={split} className="check">
+              <input type="checkbox" checked={form.splits.includes(split)} onChange={(event) => update({ splits: event.target.checked ? [...form.splits, split] : form.splits.filter((item) => item !== split) })} />
+              {split} <span className="muted">{count.toLocaleString()}</span>
+            </label>
+          ))}
+        </div>
+        <div className="choice-row">
+          <span className="choice-label">status</span>
+          {REVIEW_STATUSES.map((status) => (
+            <label key={status} className="check">
+              <input type="checkbox" checked={form.statuses.includes(status)} onChange={(event) => update({ statuses: event.target.checked ? [...form.statuses, status] : form.statuses.filter((item) => item !== status) })} />
+              {status} <span className="muted">{(statusCounts[status] ?? 0).toLocaleString()}</span>
+            </label>
+          ))}
+        </div>
+        {(views.data?.views.length ?? 0) > 0 && (
+          <div className="choice-row">
+            <span className="choice-label">view</span>
+            <select
+              value={viewName}
+              aria-label="Library saved view"
+              onChange={(event) => {
+                setViewName(event.target.value);
+                update({ viewFilter: views.data?.views.find((view) => view.name === event.target.value)?.filter ?? null });
+              }}
+            >
+              <option value="">no saved view</option>
+              {views.data?.views.map((view) => <option key={view.name} value={view.name}>{view.name}</option>)}
+            </select>
           </div>
-          {isPasting && (
-            <textarea
-              className="paste-box"
-              rows={4}
-              placeholder={`one key=value a line\n${OVERRIDE_HINTS[form.engine].lines}`}
-              aria-label="Overrides as lines"
-              onBlur={(event) => {
-                const pasted = parseOverrideLines(event.target.value);
-                if (pasted.length > 0) update({ rows: [...form.rows.filter((row) => row.key.trim() !== '' || row.value.trim() !== ''), ...pasted] });
-                setPasting(false);
+        )}
+      </fieldset>
+      <fieldset className="overrides">
+        <legend>
+          Overrides <span className="muted" data-testid="override-hint">key=value, {OVERRIDE_HINTS[form.engine].legend}</span>
+        </legend>
+        {form.rows.map((row, index) => (
+          <div key={index} className={badRows.has(index) ? 'override-row bad-row' : 'override-row'} data-testid="override-row">
+            <input
+              value={row.key}
+              placeholder="key"
+              aria-label={`Override ${index + 1} key`}
+              spellCheck={false}
+              onChange={(event) => setRow(index, { key: event.target.value })}
+              onPaste={(event) => {
+                const text = event.clipboardData.getData('text');
+                if (!text.includes('\n') && !text.includes('=')) return;
+                event.preventDefault();
+                const pasted = parseOverrideLines(text);
+                update({ rows: [...form.rows.slice(0, index), ...pasted, ...form.rows.slice(index + 1)] });
               }}
             />
-          )}
-        </fieldset>
-        {problems.length > 0 && (
-          <ul className="form-problems bad" data-testid="train-form-problems">{problems.map((problem) => <li key={problem}>{problem}</li>)}</ul>
-        )}
-        {message && <div className="banner bad-banner" data-testid="train-form-error">{message}</div>}
-        <div className="form-actions">
-          <button type="submit" className="primary" disabled={!canStart} data-testid="train-start" title="Start the run (Ctrl/⌘+Enter)">
-            {isStarting ? 'Starting…' : plan ? `Start ${objective === 'grpo' ? 'GRPO' : 'SFT'} on ${plan.samples.toLocaleString()} samples` : 'Start'}
-          </button>
-          {plan && plan.samples === 0 && <span className="bad">No samples match: choose other splits or statuses.</span>}
+            <span className="muted">=</span>
+            <input
+              value={row.value}
+              placeholder="value"
+              aria-label={`Override ${index + 1} value`}
+              spellCheck={false}
+              onChange={(event) => setRow(index, { value: event.target.value })}
+              onKeyDown={(event) => {
+                if (event.key === 'Enter' && !event.ctrlKey && !event.metaKey && index === form.rows.length - 1) {
+                  event.preventDefault();
+                  addRow();
+                }
+              }}
+            />
+            <button type="button" className="icon" onClick={() => removeRow(index)} aria-label={`Remove override ${index + 1}`} title="Remove">×</button>
+          </div>
+        ))}
+        <div className="row-buttons">
+          <button type="button" onClick={addRow}>+ override</button>
+          <button type="button" onClick={() => setPasting((open) => !open)}>{isPasting ? 'done pasting' : 'paste lines'}</button>
         </div>
-      </form>
-      <section className={isPreviewing ? 'panel train-preview stale' : 'panel train-preview'} data-testid="train-preview" aria-busy={isPreviewing}>
-        <header className="preview-head">
-          <h3>Preview</h3>
-          {plan && (
-            <span className="preview-facts" data-testid="train-preview-facts">
-              <strong>{plan.samples.toLocaleString()}</strong> samples · snapshot <code title={plan.snapshotHash}>{shortHash(plan.snapshotHash)}</code> · {plan.model}
-            </span>
-          )}
-          <span className="spacer" />
-          {isPreviewing && <span className="muted">updating…</span>}
-        </header>
-        {!plan && !planError && <div className="muted">Working out the files…</div>}
-        {plan && (
-          <>
-            {plan.notes.length > 0 && (
-              <ul className="preview-notes" data-testid="train-preview-notes">{plan.notes.map((note) => <li key={note}>{note}</li>)}</ul>
-            )}
-            <div className="preview-command" title={plan.command}><span className="field-label">runs</span><code>{commandLine(plan.command)}</code></div>
-            <div className="file-tabs" role="tablist" aria-label="Files the run writes">
-              {files.map((item) => (
-                <button
-                  key={item.path}
-                  type="button"
-                  role="tab"
-                  aria-selected={item === file}
-                  className={item === file ? 'file-tab active' : 'file-tab'}
-                  onClick={() => setFilePath(item.path)}
-                  title={item.path}
-                >
-                  {item.path.split('/').pop()}
-                </button>
-              ))}
-            </div>
-            {file && <pre className="code-view" data-testid="train-preview-file" data-path={file.path} tabIndex={0} role="tabpanel">{file.text}</pre>}
-          </>
+        {isPasting && (
+          <textarea
+            className="paste-box"
+            rows={4}
+            placeholder={`one key=value a line\n${OVERRIDE_HINTS[form.engine].lines}`}
+            aria-label="Overrides as lines"
+            onBlur={(event) => {
+              const pasted = parseOverrideLines(event.target.value);
+              if (pasted.length > 0) update({ rows: [...form.rows.filter((row) => row.key.trim() !== '' || row.value.trim() !== ''), ...pasted] });
+              setPasting(false);
+            }}
+          />
         )}
-      </section>
-    </div>
+      </fieldset>
+      {problems.length > 0 && (
+        <ul className="form-problems bad" data-testid="train-form-problems">{problems.map((problem) => <li key={problem}>{problem}</li>)}</ul>
+      )}
+      {message && <div className="banner bad-banner" data-testid="train-form-error">{message}</div>}
+      <div className="form-actions">
+        <button type="submit" className="primary" disabled={!canStart} data-testid="train-start" title="Start the run (Ctrl/⌘+Enter)">
+          {isStarting ? 'Starting…' : plan ? `Start ${objective === 'grpo' ? 'GRPO' : 'SFT'} on ${plan.samples.toLocaleString()} samples` : 'Start'}
+        </button>
+        {plan && plan.samples === 0 && <span className="bad">No samples match: choose other splits or statuses.</span>}
+      </div>
+    </RunFormShell>
   );
 }
